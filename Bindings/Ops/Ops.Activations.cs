@@ -1,0 +1,81 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace TfFunctional;
+
+public static partial class Ops
+{
+    /// <summary><c>max(x, 0)</c>.</summary>
+    public static Tensor Relu(Tensor x) => Wrap(x.Native.relu());
+
+    /// <summary>Keras's general relu: threshold, negative slope and max value, as <c>keras.activations.relu</c>.</summary>
+    public static Tensor Relu(Tensor x, double negativeSlope, double? maxValue, double threshold)
+    {
+        if (negativeSlope == 0 && maxValue is null && threshold == 0)
+            return Relu(x);
+        var input = x.Native;
+        var positive = threshold == 0 ? input.relu() : torch.where(input > threshold, input, torch.zeros_like(input));
+        if (maxValue is double m)
+            positive = positive.clamp_max(m);
+        if (negativeSlope != 0)
+            positive = positive + negativeSlope * torch.where(input < threshold, input - threshold, torch.zeros_like(input));
+        return Wrap(positive);
+    }
+
+    /// <summary><c>min(max(x, 0), 6)</c>.</summary>
+    public static Tensor Relu6(Tensor x) => Wrap(F.relu6(x.Native));
+
+    /// <summary><c>x</c> for x ≥ 0, else <c>negativeSlope·x</c>.</summary>
+    public static Tensor LeakyRelu(Tensor x, double negativeSlope) => Wrap(F.leaky_relu(x.Native, negativeSlope));
+
+    /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
+    public static Tensor Sigmoid(Tensor x) => Wrap(torch.sigmoid(x.Native));
+
+    /// <summary>Hyperbolic tangent.</summary>
+    public static Tensor Tanh(Tensor x) => Wrap(torch.tanh(x.Native));
+
+    /// <summary>Softmax along <paramref name="axis"/>.</summary>
+    public static Tensor Softmax(Tensor x, int axis = -1) => Wrap(torch.softmax(x.Native, axis));
+
+    /// <summary>Log-softmax along <paramref name="axis"/>.</summary>
+    public static Tensor LogSoftmax(Tensor x, int axis = -1) => Wrap(x.Native.log_softmax(axis));
+
+    /// <summary><c>x</c> for x &gt; 0, else <c>alpha·(exp(x) − 1)</c>.</summary>
+    public static Tensor Elu(Tensor x, double alpha = 1.0) => Wrap(F.elu(x.Native, alpha));
+
+    /// <summary>Scaled ELU with Keras's constants (alpha 1.67326…, scale 1.05070…).</summary>
+    public static Tensor Selu(Tensor x) => Wrap(F.selu(x.Native));
+
+    /// <summary><c>log(exp(x) + 1)</c>.</summary>
+    public static Tensor Softplus(Tensor x) => Wrap(F.softplus(x.Native));
+
+    /// <summary><c>x / (|x| + 1)</c>.</summary>
+    public static Tensor Softsign(Tensor x) => Wrap(F.softsign(x.Native));
+
+    /// <summary>Keras 3's hard sigmoid: <c>relu6(x + 3) / 6</c>.</summary>
+    public static Tensor HardSigmoid(Tensor x) => Wrap(F.hardsigmoid(x.Native));
+
+    /// <summary>The hard sigmoid of Keras ≤ 2.x and TF.js: <c>clip(0.2·x + 0.5, 0, 1)</c>.</summary>
+    public static Tensor HardSigmoidLegacy(Tensor x) => Wrap((x.Native * 0.2 + 0.5).clamp(0.0, 1.0));
+
+    /// <summary><c>exp(x)</c>.</summary>
+    public static Tensor Exponential(Tensor x) => Exp(x);
+
+    /// <summary>GELU, exact (erf) or with the tanh approximation.</summary>
+    public static Tensor Gelu(Tensor x, bool approximate = false)
+    {
+        if (!approximate)
+            return Wrap(F.gelu(x.Native));
+        var input = x.Native;
+        var inner = (input + input.pow(3) * 0.044715) * Math.Sqrt(2.0 / Math.PI);
+        return Wrap(input * 0.5 * (inner.tanh() + 1.0));
+    }
+
+    /// <summary><c>x · sigmoid(x)</c> (swish, silu).</summary>
+    public static Tensor Silu(Tensor x) => Wrap(F.silu(x.Native));
+
+    /// <summary>Inverted dropout: in training, zeroes each value with probability <paramref name="rate"/> and scales the rest by 1/(1 − rate).</summary>
+    public static Tensor Dropout(Tensor x, double rate, bool training) =>
+        training && rate > 0 ? Wrap(F.dropout(x.Native, rate, true)) : x;
+}

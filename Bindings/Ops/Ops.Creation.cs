@@ -1,0 +1,85 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TfFunctional;
+
+public static partial class Ops
+{
+    /// <summary>A tensor of zeros.</summary>
+    public static Tensor Zeros(IReadOnlyList<int> shape, DType dtype = DType.Float32) =>
+        Wrap(torch.zeros(Dims(shape), ToScalarType(dtype), _device));
+
+    /// <summary>A tensor of ones.</summary>
+    public static Tensor Ones(IReadOnlyList<int> shape, DType dtype = DType.Float32) =>
+        Wrap(torch.ones(Dims(shape), ToScalarType(dtype), _device));
+
+    /// <summary>A tensor filled with <paramref name="value"/>.</summary>
+    public static Tensor Full(IReadOnlyList<int> shape, double value, DType dtype = DType.Float32) =>
+        Wrap(torch.full(Dims(shape), value, ToScalarType(dtype), _device));
+
+    /// <summary>A rows × columns matrix with ones on the diagonal, times <paramref name="gain"/>.</summary>
+    public static Tensor Eye(int rows, int columns, double gain = 1.0, DType dtype = DType.Float32) =>
+        Wrap(torch.eye(rows, columns, ToScalarType(dtype), _device) * gain);
+
+    /// <summary>Uniform values in [min, max); reproducible when <paramref name="seed"/> is given.</summary>
+    public static Tensor RandomUniform(IReadOnlyList<int> shape, double min, double max, int? seed = null, DType dtype = DType.Float32)
+    {
+        using var generator = Generator(seed);
+        var values = torch.rand(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
+        return Wrap(OnDevice(values.mul_(max - min).add_(min)));
+    }
+
+    /// <summary>Normal values; reproducible when <paramref name="seed"/> is given.</summary>
+    public static Tensor RandomNormal(IReadOnlyList<int> shape, double mean, double stddev, int? seed = null, DType dtype = DType.Float32)
+    {
+        using var generator = Generator(seed);
+        var values = torch.randn(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
+        return Wrap(OnDevice(values.mul_(stddev).add_(mean)));
+    }
+
+    /// <summary>Normal values redrawn until they lie within two standard deviations of the mean, as Keras's truncated_normal.</summary>
+    public static Tensor TruncatedNormal(IReadOnlyList<int> shape, double mean, double stddev, int? seed = null, DType dtype = DType.Float32)
+    {
+        using var generator = Generator(seed);
+        using var scope = torch.NewDisposeScope();
+        var values = torch.randn(Dims(shape), ScalarType.Float64, torch.CPU, generator: generator);
+        while (true)
+        {
+            var outside = values.abs() > 2.0;
+            long count = outside.sum().item<long>();
+            if (count == 0) break;
+            var redrawn = torch.randn([count], ScalarType.Float64, torch.CPU, generator: generator);
+            values = values.masked_scatter(outside, redrawn);
+        }
+        var result = OnDevice(values.mul_(stddev).add_(mean).to_type(ToScalarType(dtype)));
+        return Wrap(result.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// An orthogonal matrix (or a reshaped one, for rank &gt; 2) times <paramref name="gain"/>, from the QR decomposition
+    /// of a normal matrix, as Keras's Orthogonal initializer.
+    /// </summary>
+    public static Tensor Orthogonal(IReadOnlyList<int> shape, double gain = 1.0, int? seed = null, DType dtype = DType.Float32)
+    {
+        if (shape.Count < 2)
+            throw new ArgumentException($"The tensor to initialize must be at least two-dimensional. Received: shape=({string.Join(", ", shape)})");
+        long columns = shape[^1];
+        long rows = Dims(shape).Aggregate(1L, (p, d) => p * d) / columns;
+        using var generator = Generator(seed);
+        using var scope = torch.NewDisposeScope();
+        var flat = torch.randn([Math.Max(rows, columns), Math.Min(rows, columns)], ScalarType.Float64, torch.CPU, generator: generator);
+        var (q, r) = torch.linalg.qr(flat);
+        q = q * r.diagonal().sign();   // make the decomposition unique, as Keras does
+        if (rows < columns) q = q.t();
+        var result = OnDevice((q * gain).reshape(Dims(shape)).to_type(ToScalarType(dtype)).contiguous());
+        return Wrap(result.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>A copy of <paramref name="values"/> (a .NET array of any rank) with <paramref name="dtype"/>, on the default device.</summary>
+    public static Tensor FromArray(Array values, DType dtype) =>
+        Wrap(OnDevice(torch.from_array(values).to_type(ToScalarType(dtype))));
+
+    private static torch.Generator? Generator(int? seed) => seed is int s ? new torch.Generator((ulong)s) : null;
+
+    private static torch.Tensor OnDevice(torch.Tensor t) => t.device == _device ? t : t.to(_device);
+}

@@ -1,0 +1,186 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TfFunctional;
+
+public static partial class Ops
+{
+    /// <summary><c>x + y</c> with broadcasting.</summary>
+    public static Tensor Add(Tensor x, Tensor y) => Wrap(x.Native + y.Native);
+
+    /// <summary><c>x - y</c> with broadcasting.</summary>
+    public static Tensor Subtract(Tensor x, Tensor y) => Wrap(x.Native - y.Native);
+
+    /// <summary><c>x * y</c> with broadcasting.</summary>
+    public static Tensor Multiply(Tensor x, Tensor y) => Wrap(x.Native * y.Native);
+
+    /// <summary><c>x * scalar</c>.</summary>
+    public static Tensor Multiply(Tensor x, double scalar) => Wrap(x.Native * scalar);
+
+    /// <summary><c>x / y</c> with broadcasting.</summary>
+    public static Tensor Divide(Tensor x, Tensor y) => Wrap(x.Native / y.Native);
+
+    /// <summary><c>x / scalar</c>.</summary>
+    public static Tensor Divide(Tensor x, double scalar) => Wrap(x.Native / scalar);
+
+    /// <summary>Element-wise maximum with broadcasting.</summary>
+    public static Tensor Maximum(Tensor x, Tensor y) => Wrap(torch.maximum(x.Native, y.Native));
+
+    /// <summary>Element-wise minimum with broadcasting.</summary>
+    public static Tensor Minimum(Tensor x, Tensor y) => Wrap(torch.minimum(x.Native, y.Native));
+
+    /// <summary>Element-wise absolute value.</summary>
+    public static Tensor Abs(Tensor x) => Wrap(x.Native.abs());
+
+    /// <summary>Element-wise square.</summary>
+    public static Tensor Square(Tensor x) => Wrap(x.Native.square());
+
+    /// <summary>Element-wise square root.</summary>
+    public static Tensor Sqrt(Tensor x) => Wrap(x.Native.sqrt());
+
+    /// <summary>Element-wise exponential.</summary>
+    public static Tensor Exp(Tensor x) => Wrap(x.Native.exp());
+
+    /// <summary>Element-wise natural logarithm.</summary>
+    public static Tensor Log(Tensor x) => Wrap(x.Native.log());
+
+    /// <summary>Clips every value to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Tensor Clip(Tensor x, double min, double max) => Wrap(x.Native.clamp(min, max));
+
+    /// <summary>Sum of all elements, or along <paramref name="axis"/>.</summary>
+    public static Tensor Sum(Tensor x, int? axis = null, bool keepDims = false) =>
+        Wrap(axis is int a ? x.Native.sum(a, keepDims) : x.Native.sum());
+
+    /// <summary>Sum along several axes.</summary>
+    public static Tensor Sum(Tensor x, int[] axes, bool keepDims = false) =>
+        Wrap(x.Native.sum(axes.Select(a => (long)a).ToArray(), keepDims));
+
+    /// <summary>Mean of all elements, or along <paramref name="axis"/>.</summary>
+    public static Tensor Mean(Tensor x, int? axis = null, bool keepDims = false) =>
+        Wrap(axis is int a ? x.Native.mean([a], keepDims) : x.Native.mean());
+
+    /// <summary>Maximum of all elements, or along <paramref name="axis"/>.</summary>
+    public static Tensor Max(Tensor x, int? axis = null, bool keepDims = false) =>
+        Wrap(axis is int a ? x.Native.amax([a], keepDims) : x.Native.max());
+
+    /// <summary>Matrix product with NumPy's broadcasting rules.</summary>
+    public static Tensor Matmul(Tensor x, Tensor y) => Wrap(torch.matmul(x.Native, y.Native));
+
+    /// <summary>
+    /// <c>dot(x, kernel) + bias</c> with a Keras-layout kernel (in, out): one fused <c>addmm</c> for rank-2 inputs.
+    /// </summary>
+    public static Tensor Linear(Tensor x, Tensor kernel, Tensor? bias)
+    {
+        var input = x.Native;
+        if (input.dim() == 2)
+            return Wrap(bias is null ? input.mm(kernel.Native) : torch.addmm(bias.Native, input, kernel.Native, 1, 1));
+        var product = torch.matmul(input, kernel.Native);
+        return Wrap(bias is null ? product : product.add_(bias.Native));
+    }
+
+    /// <summary><paramref name="length"/> entries of <paramref name="axis"/> from <paramref name="start"/> (a view).</summary>
+    public static Tensor Narrow(Tensor x, int axis, long start, long length) => Wrap(x.Native.narrow(axis, start, length));
+
+    /// <summary>A copy with its own memory.</summary>
+    public static Tensor Copy(Tensor x) => Wrap(x.Native.clone());
+
+    /// <summary>Reshapes to <paramref name="shape"/> (one entry may be -1).</summary>
+    public static Tensor Reshape(Tensor x, params long[] shape) => Wrap(x.Native.reshape(shape));
+
+    /// <summary>Permutes the axes.</summary>
+    public static Tensor Transpose(Tensor x, params long[] axes) => Wrap(x.Native.permute(axes));
+
+    /// <summary>Joins tensors along <paramref name="axis"/>.</summary>
+    public static Tensor Concatenate(IReadOnlyList<Tensor> tensors, int axis = -1) =>
+        Wrap(torch.cat(tensors.Select(t => t.Native).ToArray(), axis));
+
+    /// <summary>Stacks tensors along a new <paramref name="axis"/>.</summary>
+    public static Tensor Stack(IReadOnlyList<Tensor> tensors, int axis = 0) =>
+        Wrap(torch.stack(tensors.Select(t => t.Native).ToArray(), axis));
+
+    /// <summary>Inserts an axis of length 1.</summary>
+    public static Tensor ExpandDims(Tensor x, int axis) => Wrap(x.Native.unsqueeze(axis));
+
+    /// <summary>Removes an axis of length 1.</summary>
+    public static Tensor Squeeze(Tensor x, int axis) => Wrap(x.Native.squeeze(axis));
+
+    /// <summary>Repeats <paramref name="x"/> along each axis (NumPy's <c>tile</c>).</summary>
+    public static Tensor Tile(Tensor x, params long[] repeats) => Wrap(x.Native.repeat(repeats));
+
+    /// <summary>Converts to another dtype.</summary>
+    public static Tensor Cast(Tensor x, DType dtype) => Wrap(x.Native.to_type(ToScalarType(dtype)));
+
+    /// <summary><c>x / sqrt(max(sum(x²), epsilon))</c> along <paramref name="axis"/>, as Keras's l2_normalize.</summary>
+    public static Tensor L2Normalize(Tensor x, int axis = -1, double epsilon = 1e-12)
+    {
+        var squareSum = x.Native.square().sum(axis, keepdim: true);
+        return Wrap(x.Native * squareSum.clamp_min(epsilon).rsqrt());
+    }
+
+    /// <summary>Selects from <paramref name="x"/> where <paramref name="condition"/> is true, else from <paramref name="y"/>.</summary>
+    public static Tensor Where(Tensor condition, Tensor x, Tensor y) => Wrap(torch.where(condition.Native, x.Native, y.Native));
+
+    /// <summary>Element-wise <c>x != 0</c> … as a boolean tensor.</summary>
+    public static Tensor NotEqual(Tensor x, double value) => Wrap(x.Native.ne(value));
+
+    /// <summary>Element-wise logical and of two boolean tensors.</summary>
+    public static Tensor LogicalAnd(Tensor x, Tensor y) => Wrap(x.Native.logical_and(y.Native));
+
+    /// <summary>True along <paramref name="axis"/> where any element is true.</summary>
+    public static Tensor Any(Tensor x, int axis, bool keepDims = false) => Wrap(x.Native.any(axis, keepDims));
+
+    /// <summary>Broadcasts <paramref name="x"/> to <paramref name="shape"/> (a view).</summary>
+    public static Tensor BroadcastTo(Tensor x, params long[] shape) => Wrap(x.Native.expand(shape));
+
+    /// <summary>A boolean tensor of true values shaped like <paramref name="x"/>.</summary>
+    public static Tensor TrueLike(Tensor x) => Wrap(torch.ones_like(x.Native, ScalarType.Bool));
+
+    /// <summary>True where the value is finite.</summary>
+    public static Tensor IsFinite(Tensor x) => Wrap(x.Native.isfinite());
+
+    /// <summary>True when every element is true (non-zero).</summary>
+    public static bool All(Tensor x) => x.Native.all().item<bool>();
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public static double Item(Tensor x) => x.Native.to_type(ScalarType.Float64).item<double>();
+
+    /// <summary>Batched dot product of <paramref name="x"/> and <paramref name="y"/> over the given (non-batch) axes, as Keras's <c>batch_dot</c>.</summary>
+    public static Tensor BatchDot(Tensor x, Tensor y, int axisX, int axisY)
+    {
+        // Move the contracted axis of x last and of y first (after batch), flatten the rest, one bmm, then restore.
+        var a = x.Native;
+        var b = y.Native;
+        long batch = a.shape[0];
+        int rankX = (int)a.dim(), rankY = (int)b.dim();
+        var permX = Enumerable.Range(0, rankX).Where(i => i != axisX).Append(axisX).Select(i => (long)i).ToArray();
+        var permY = new[] { 0, axisY }.Concat(Enumerable.Range(1, rankY - 1).Where(i => i != axisY)).Select(i => (long)i).ToArray();
+        var restX = permX.Skip(1).SkipLast(1).Select(i => a.shape[i]).ToArray();
+        var restY = permY.Skip(2).Select(i => b.shape[i]).ToArray();
+        var left = a.permute(permX).reshape(batch, -1, a.shape[axisX]);
+        var right = b.permute(permY).reshape(batch, b.shape[axisY], -1);
+        var product = torch.bmm(left, right);
+        long[] outShape = [batch, .. restX, .. restY];
+        var result = product.reshape(outShape);
+        return Wrap(outShape.Length == 1 ? result.unsqueeze(1) : result);
+    }
+
+    /// <summary>Computes d(sum of <paramref name="target"/>)/d(variables) and stores it on each variable's gradient.</summary>
+    public static void Backward(Tensor target) => target.Native.backward();
+
+    /// <summary>
+    /// The gradients of a scalar <paramref name="target"/> with respect to <paramref name="sources"/>
+    /// (null where a source does not influence the target).
+    /// </summary>
+    public static IReadOnlyList<Tensor?> Gradients(Tensor target, IReadOnlyList<Tensor> sources)
+    {
+        var grads = torch.autograd.grad([target.Native], sources.Select(s => s.Native).ToArray(), allow_unused: true);
+        return grads.Select(g => g is null || g.IsInvalid ? null : Wrap(g)).ToArray();
+    }
+
+    /// <summary>A tensor whose gradient is recorded, from a copy of <paramref name="x"/> (for gradient checks and custom training).</summary>
+    public static Tensor RequiresGrad(Tensor x) => Wrap(x.Native.detach().clone().requires_grad_(true));
+
+    /// <summary>Moves a tensor to the default device, unless it is there already.</summary>
+    public static Tensor ToDefaultDevice(Tensor x) =>
+        x.Native.device == _device ? x : Wrap(x.Native.to(_device));
+}

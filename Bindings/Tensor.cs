@@ -1,0 +1,78 @@
+using TfFunctional.Bindings.Native;
+using TorchSharp;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace TfFunctional;
+
+/// <summary>
+/// A real (eager) tensor held by the native runtime. The caller owns a returned tensor and disposes it.
+/// Values are laid out row-major; images are channels_last as in Keras.
+/// </summary>
+public sealed class Tensor : IDisposable
+{
+    static Tensor() => NativeRuntime.EnsureLoaded();
+
+    internal Tensor(TorchTensor native) => Native = native;
+
+    internal TorchTensor Native { get; }
+
+    /// <summary>The shape (every dimension known).</summary>
+    public Shape Shape => Shape.Of(Native.shape);
+
+    /// <summary>The Keras dtype.</summary>
+    public DType DType => Ops.ToDType(Native.dtype);
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => (int)Native.dim();
+
+    /// <summary>The device the values live on: <c>cpu</c>, <c>cuda:0</c>, …</summary>
+    public string Device => Native.device.ToString();
+
+    /// <summary>Copies a .NET array (<c>float[,]</c>, <c>int[]</c>, <c>double[,,,]</c>, …) into a new tensor of the same shape.</summary>
+    /// <exception cref="ArgumentException">The element type has no dtype.</exception>
+    public static Tensor From(Array values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        DTypes.FromElementType(values.GetType().GetElementType()!);   // clear error for unsupported element types
+        return new Tensor(torch.from_array(values));
+    }
+
+    /// <summary>Copies a flat array into a tensor of the given shape.</summary>
+    /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
+    public static Tensor From<T>(T[] values, params long[] shape) where T : unmanaged
+    {
+        long size = shape.Aggregate(1L, (p, d) => p * d);
+        if (size != values.Length)
+            throw new ArgumentException($"Cannot make a tensor of shape ({string.Join(", ", shape)}) from {values.Length} values.");
+        DTypes.FromElementType(typeof(T));
+        return new Tensor(Ops.FromFlat(values, shape));
+    }
+
+    /// <summary>The values, flattened in row-major order.</summary>
+    /// <exception cref="InvalidOperationException">T does not match <see cref="DType"/>.</exception>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        DType wanted = DTypes.FromElementType(typeof(T));
+        if (wanted != DType)
+            throw new InvalidOperationException($"Cannot read a {DType.KerasName()} tensor as {typeof(T).Name}: convert it with Ops.Cast first.");
+        using var cpu = Native.device_type == DeviceType.CPU ? Native.contiguous() : Native.cpu().contiguous();
+        return cpu.data<T>().ToArray();
+    }
+
+    /// <summary>The values as a multi-dimensional .NET array of <typeparamref name="T"/> in the tensor's shape.</summary>
+    public Array ToNDArray<T>() where T : unmanaged
+    {
+        T[] flat = ToArray<T>();
+        int[] lengths = Native.shape.Select(d => (int)d).ToArray();
+        if (lengths.Length == 0) return new[] { flat[0] };
+        var result = Array.CreateInstance(typeof(T), lengths);
+        Buffer.BlockCopy(flat, 0, result, 0, System.Runtime.InteropServices.Marshal.SizeOf<T>() * flat.Length);
+        return result;
+    }
+
+    /// <summary>Releases the native memory now rather than at finalization.</summary>
+    public void Dispose() => Native.Dispose();
+
+    /// <summary>Shape and dtype, as Keras prints a tensor's header.</summary>
+    public override string ToString() => $"Tensor(shape={Shape}, dtype={DType.KerasName()})";
+}

@@ -1,0 +1,4 @@
+namespace TfFunctional.Initializers;
+
+/// <summary>Glorot (Xavier) uniform: limit sqrt(6 / (fanIn + fanOut)).</summary>
+public sealed class GlorotUniform(int? seed = null) : VarianceScaling(1.0, "fan_avg", "uniform", seed);

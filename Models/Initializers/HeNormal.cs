@@ -1,0 +1,4 @@
+namespace TfFunctional.Initializers;
+
+/// <summary>He normal, truncated: stddev sqrt(2 / fanIn).</summary>
+public sealed class HeNormal(int? seed = null) : VarianceScaling(2.0, "fan_in", "truncated_normal", seed);

@@ -1,0 +1,4 @@
+namespace TfFunctional.Initializers;
+
+/// <summary>LeCun normal, truncated: stddev sqrt(1 / fanIn).</summary>
+public sealed class LecunNormal(int? seed = null) : VarianceScaling(1.0, "fan_in", "truncated_normal", seed);

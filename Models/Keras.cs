@@ -1,0 +1,52 @@
+using TfFunctional.Layers;
+
+namespace TfFunctional;
+
+/// <summary>The entry points of the Keras API: <c>Keras.Input</c>, <c>Keras.Layers.Concatenate(...)</c>, <c>Keras.ClearSession()</c>.</summary>
+public static partial class Keras
+{
+    /// <summary>Creates a symbolic input of <paramref name="shape"/> (without the batch dimension), as <c>keras.Input</c>.</summary>
+    public static KerasTensor Input(int?[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+        new InputLayer(shape, batchSize, dtype, name).Tensor;
+
+    /// <summary>Resets the automatic layer names, so the next Dense is <c>dense</c> again.</summary>
+    public static void ClearSession() => Naming.Reset();
+
+    /// <summary>Keras's lower-case layer functions: each makes the layer and calls it at once.</summary>
+    public static class Layers
+    {
+        /// <summary><c>keras.layers.concatenate</c>.</summary>
+        public static KerasTensor Concatenate(IReadOnlyList<KerasTensor> tensors, int axis = -1, string? name = null) =>
+            new Concatenate(axis, name).Call(tensors);
+
+        /// <summary><c>keras.layers.add</c>.</summary>
+        public static KerasTensor Add(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Add(name).Call(tensors);
+
+        /// <summary><c>keras.layers.subtract</c>.</summary>
+        public static KerasTensor Subtract(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Subtract(name).Call(tensors);
+
+        /// <summary><c>keras.layers.multiply</c>.</summary>
+        public static KerasTensor Multiply(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Multiply(name).Call(tensors);
+
+        /// <summary><c>keras.layers.average</c>.</summary>
+        public static KerasTensor Average(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Average(name).Call(tensors);
+
+        /// <summary><c>keras.layers.maximum</c>.</summary>
+        public static KerasTensor Maximum(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Maximum(name).Call(tensors);
+
+        /// <summary><c>keras.layers.minimum</c>.</summary>
+        public static KerasTensor Minimum(IReadOnlyList<KerasTensor> tensors, string? name = null) => new Minimum(name).Call(tensors);
+
+        /// <summary><c>keras.layers.dot</c> with one axis for both inputs.</summary>
+        public static KerasTensor Dot(IReadOnlyList<KerasTensor> tensors, int axes, bool normalize = false, string? name = null) =>
+            new Dot(axes, normalize, name).Call(tensors);
+
+        /// <summary><c>keras.layers.dot</c> with an axis per input.</summary>
+        public static KerasTensor Dot(IReadOnlyList<KerasTensor> tensors, int[] axes, bool normalize = false, string? name = null) =>
+            new Dot(axes, normalize, name).Call(tensors);
+
+        /// <summary>Keras 1's <c>merge(inputs, mode=...)</c>.</summary>
+        public static KerasTensor Merge(IReadOnlyList<KerasTensor> tensors, string mode = "sum", int concatAxis = -1, int dotAxes = -1, string? name = null) =>
+            new Merge(mode, concatAxis, dotAxes, name).Call(tensors);
+    }
+}

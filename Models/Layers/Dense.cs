@@ -1,0 +1,102 @@
+using TfFunctional.Activations;
+using TfFunctional.Constraints;
+using TfFunctional.Initializers;
+using TfFunctional.Regularizers;
+
+namespace TfFunctional.Layers;
+
+/// <summary>Densely connected layer: <c>activation(dot(x, kernel) + bias)</c>, on the last axis of inputs of any rank ≥ 2.</summary>
+public sealed class Dense : Layer
+{
+    private Variable? _kernel;
+    private Variable? _bias;
+
+    /// <summary>Creates the layer with Keras's arguments and defaults (no activation, bias on, glorot_uniform kernel, zero bias).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is not positive.</exception>
+    public Dense(int units, ActivationFunction? activation = null, bool useBias = true,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+        Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
+        Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
+        string? name = null, bool trainable = true, int?[]? inputShape = null, int? inputDim = null, int? batchSize = null)
+        : base(name, trainable, inputShape: inputShape ?? (inputDim is int d ? [d] : null), batchSize: batchSize)
+    {
+        if (units <= 0)
+            throw new ArgumentOutOfRangeException(nameof(units),
+                $"Received an invalid value for `units`, expected a positive integer. Received: units={units}");
+        Units = units;
+        Activation = activation ?? ActivationFunction.Linear;
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
+        InputSpec = new InputSpec(MinNdim: 2);
+    }
+
+    /// <summary>Number of output features.</summary>
+    public int Units { get; }
+    /// <summary>Applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Initializes the kernel.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Initializes the bias.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Penalty on the kernel.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Penalty on the bias.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Penalty on the output, added while training.</summary>
+    public Regularizer? ActivityRegularizer { get; }
+    /// <summary>Projection of the kernel after each update.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Projection of the bias after each update.</summary>
+    public Constraint? BiasConstraint { get; }
+
+    /// <summary>The kernel (input features, units), once built.</summary>
+    public Variable Kernel => _kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
+
+    /// <summary>The bias (units), or null without bias.</summary>
+    public Variable? Bias => _bias;
+
+    /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
+    /// <inheritdoc />
+    protected override bool RequiresFloatInputs => true;
+
+    /// <inheritdoc />
+    protected override void Build(Shape inputShape)
+    {
+        int inputDim = inputShape[^1] ?? throw new ArgumentException(
+            $"The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: {inputShape}");
+        _kernel = AddWeight("kernel", [inputDim, Units], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint);
+        if (UseBias)
+            _bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        InputSpec = new InputSpec(MinNdim: 2, Axes: new Dictionary<int, int> { [-1] = inputDim });
+    }
+
+    /// <inheritdoc />
+    protected override Tensor CallCore(Tensor inputs, CallContext context)
+    {
+        var outputs = Activation.Apply(Ops.Linear(inputs, _kernel!, _bias?.Value));   // Keras-layout kernel: one addmm
+        if (ActivityRegularizer is not null && context.Training)
+            context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), outputs.Shape[0] ?? 1));
+        return outputs;
+    }
+
+    /// <inheritdoc />
+    public override Shape ComputeOutputShape(Shape inputShape) => inputShape.WithDim(^1, Units);
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig()
+        .With("units", Units).With("activation", Activation).With("use_bias", UseBias)
+        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer)
+        .With("kernel_regularizer", KernelRegularizer).With("bias_regularizer", BiasRegularizer)
+        .With("activity_regularizer", ActivityRegularizer)
+        .With("kernel_constraint", KernelConstraint).With("bias_constraint", BiasConstraint);
+}

@@ -1,0 +1,423 @@
+using TfFunctional.Constraints;
+using TfFunctional.Initializers;
+using TfFunctional.Regularizers;
+
+namespace TfFunctional.Layers;
+
+/// <summary>
+/// The base of every layer, as Keras's <c>Layer</c>: built from its input shape on the first call, it owns weights,
+/// records each symbolic call as a <see cref="Node"/>, and runs eagerly on real tensors.
+/// </summary>
+public abstract class Layer : IDisposable
+{
+    private readonly List<Node> _inboundNodes = [];
+    private readonly List<Node> _outboundNodes = [];
+    private readonly List<Variable> _variables = [];
+    private readonly Dictionary<Variable, (Regularizer? Regularizer, Constraint? Constraint)> _weightOptions = [];
+    private readonly object _buildGate = new();
+    private bool _trainable;
+
+    /// <summary>Creates a layer; <paramref name="name"/> defaults to the snake_cased class name made unique (<c>dense_1</c>).</summary>
+    protected Layer(string? name = null, bool trainable = true, DType dtype = DType.Float32, int?[]? inputShape = null, int? batchSize = null)
+    {
+        Name = name ?? Naming.UniqueName(Naming.ToSnakeCase(GetType().Name));
+        if (Name.Length == 0)
+            throw new ArgumentException("A layer name cannot be empty.", nameof(name));
+        _trainable = trainable;
+        DType = dtype;
+        if (inputShape is not null)
+            BatchInputShape = new Shape([batchSize, .. inputShape]);
+    }
+
+    /// <summary>The layer's name, unique within a model.</summary>
+    public string Name { get; }
+
+    /// <summary>The class name written in Keras configs (<c>Dense</c>).</summary>
+    public virtual string ClassName => GetType().Name;
+
+    /// <summary>The dtype of the layer's weights and floating outputs.</summary>
+    public DType DType { get; }
+
+    /// <summary>True once the weights exist.</summary>
+    public bool Built { get; private set; }
+
+    /// <summary>Whether the layer's weights are updated in training; false freezes them (and every sublayer's).</summary>
+    public virtual bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            foreach (var layer in SubLayers) layer.Trainable = value;
+        }
+    }
+
+    /// <summary>The shape given as <c>inputShape</c> (with the batch dimension), for the first layer of a Sequential.</summary>
+    public Shape? BatchInputShape { get; protected init; }
+
+    /// <summary>The input rank and axis values this layer accepts.</summary>
+    public InputSpec? InputSpec { get; protected set; }
+
+    /// <summary>True when the layer passes an input mask through unchanged (Dense, Dropout, Activation, ...).</summary>
+    public virtual bool SupportsMasking => false;
+
+    /// <summary>True when the layer makes a mask of its own (Embedding with maskZero, Masking).</summary>
+    public virtual bool CreatesMasks => false;
+
+    /// <summary>True when the layer computes in floating point and refuses integer or boolean inputs.</summary>
+    protected virtual bool RequiresFloatInputs => false;
+
+    /// <summary>Layers this layer contains (wrapped layers, a model's layers); their weights are part of this layer's.</summary>
+    protected virtual IEnumerable<Layer> SubLayers => [];
+
+    /// <summary>Each call of this layer on symbolic tensors, in order.</summary>
+    public IReadOnlyList<Node> InboundNodes => _inboundNodes;
+
+    /// <summary>The calls of other layers that consumed this layer's outputs.</summary>
+    public IReadOnlyList<Node> OutboundNodes => _outboundNodes;
+
+    // ---- weights ---------------------------------------------------------------------------------------------------
+
+    /// <summary>All weights: this layer's own, trainable then non-trainable, then those of its sublayers.</summary>
+    public IReadOnlyList<Variable> Weights => Distinct(CollectWeights(trainable: null));
+
+    /// <summary>The weights an optimizer updates.</summary>
+    public IReadOnlyList<Variable> TrainableWeights => Trainable ? Distinct(CollectWeights(trainable: true)) : [];
+
+    /// <summary>The weights no optimizer updates (moving statistics, frozen layers).</summary>
+    public IReadOnlyList<Variable> NonTrainableWeights =>
+        Trainable ? Distinct(CollectWeights(trainable: false)) : Weights;
+
+    /// <summary>Number of scalars in all weights.</summary>
+    public long CountParams()
+    {
+        if (!Built && this is not Model)
+            throw new InvalidOperationException(
+                $"You tried to call `count_params` on layer '{Name}', but the layer isn't built. You can build it manually via: `layer.Build(batchInputShape)`.");
+        return Weights.Sum(w => w.Shape.Size ?? 0);
+    }
+
+    /// <summary>The weights' values as .NET arrays in Keras layout (Dense kernel (in, out)), in <see cref="Weights"/> order.</summary>
+    public IReadOnlyList<Array> GetWeights() => Weights.Select(ToKerasArray).ToArray();
+
+    /// <summary>Sets every weight from .NET arrays in Keras layout, in <see cref="Weights"/> order.</summary>
+    /// <exception cref="ArgumentException">The count or a shape differs; nothing is changed then.</exception>
+    public void SetWeights(IReadOnlyList<Array> weights)
+    {
+        var variables = Weights;
+        if (weights.Count != variables.Count)
+            throw new ArgumentException(
+                $"You called `SetWeights(weights)` on layer \"{Name}\" with a weight list of length {weights.Count}, but the layer was expecting " +
+                $"{variables.Count} weights. Provided weights: [{string.Join(", ", weights.Select(ArrayShape))}]");
+        for (int i = 0; i < variables.Count; i++)
+        {
+            var expected = variables[i].Shape;
+            var received = ArrayShape(weights[i]);
+            if (expected != received)
+                throw new ArgumentException(
+                    $"Layer {Name} weight shape {expected} is not compatible with provided weight shape {received} " +
+                    $"(weight {i}: '{variables[i].Path}').");
+        }
+        for (int i = 0; i < variables.Count; i++)
+            variables[i].Assign(weights[i]);
+    }
+
+    /// <summary>Creates a weight of this layer, as Keras's <c>add_weight</c>.</summary>
+    protected Variable AddWeight(string name, IReadOnlyList<int> shape, Initializer initializer, bool trainable = true,
+        Regularizer? regularizer = null, Constraint? constraint = null, DType? dtype = null)
+    {
+        using var scope = Ops.NewScope();
+        var value = initializer.Call(shape, dtype ?? DType);
+        var variable = new Variable(name, $"{Name}/{name}", value, trainable);
+        _variables.Add(variable);
+        _weightOptions[variable] = (regularizer, constraint);
+        return variable;
+    }
+
+    /// <summary>The regularization penalties of this layer's weights (and its sublayers'), as scalar tensors.</summary>
+    public IReadOnlyList<Tensor> Losses
+    {
+        get
+        {
+            var losses = new List<Tensor>();
+            foreach (var layer in SelfAndSubLayers().Distinct())
+                foreach (var (variable, options) in layer._weightOptions)
+                    if (options.Regularizer is { } regularizer)
+                        losses.Add(regularizer.Call(variable));
+            return losses;
+        }
+    }
+
+    /// <summary>Applies each weight's constraint (after an optimizer step), as Keras does.</summary>
+    internal void ApplyConstraints()
+    {
+        foreach (var layer in SelfAndSubLayers().Distinct())
+            foreach (var (variable, options) in layer._weightOptions)
+                if (options.Constraint is { } constraint)
+                {
+                    using var scope = Ops.NewScope();
+                    variable.Assign(constraint.Call(variable));
+                }
+    }
+
+    /// <summary>The regularizer and constraint a weight was created with.</summary>
+    protected (Regularizer? Regularizer, Constraint? Constraint) WeightOptions(Variable variable) => _weightOptions[variable];
+
+    /// <summary>A weight's value in Keras layout; layers that keep another layout override this.</summary>
+    protected virtual Array ToKerasArray(Variable variable) => ToNDArray(variable.Value);
+
+    private static Array ToNDArray(Tensor value) => value.DType switch
+    {
+        DType.Float64 => value.ToNDArray<double>(),
+        DType.Int32 => value.ToNDArray<int>(),
+        DType.Int64 => value.ToNDArray<long>(),
+        _ => value.ToNDArray<float>(),
+    };
+
+    private static Shape ArrayShape(Array array) =>
+        new(Enumerable.Range(0, array.Rank).Select(d => (int?)array.GetLength(d)).ToArray());
+
+    private IEnumerable<Layer> SelfAndSubLayers() =>
+        new[] { this }.Concat(SubLayers.SelectMany(l => l.SelfAndSubLayers()));
+
+    private IEnumerable<Variable> CollectWeights(bool? trainable)
+    {
+        var own = _variables.Where(v => trainable is null ? true : v.Trainable == trainable);
+        if (trainable is null)
+            own = _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable));
+        var nested = SubLayers.SelectMany(l => trainable switch
+        {
+            null => l.Weights,
+            true => l.TrainableWeights,
+            false => l.NonTrainableWeights,
+        });
+        return own.Concat(nested);
+    }
+
+    private static IReadOnlyList<Variable> Distinct(IEnumerable<Variable> variables) => variables.Distinct().ToArray();
+
+    // ---- building and shapes ---------------------------------------------------------------------------------------
+
+    /// <summary>Creates the weights for inputs of <paramref name="inputShape"/> (batch dimension included, usually null).</summary>
+    protected virtual void Build(Shape inputShape) { }
+
+    /// <summary>Creates the weights for several inputs; layers called on lists override this.</summary>
+    protected virtual void Build(IReadOnlyList<Shape> inputShapes) => Build(Single(inputShapes, "build"));
+
+    /// <summary>The output shape for an input of <paramref name="inputShape"/>.</summary>
+    public virtual Shape ComputeOutputShape(Shape inputShape) => inputShape;
+
+    /// <summary>The output shapes for the given inputs; layers with several inputs or outputs override this.</summary>
+    public virtual IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes) =>
+        [ComputeOutputShape(Single(inputShapes, "compute_output_shape"))];
+
+    /// <summary>The dtype of each output: the layer's dtype for floating inputs, the input's dtype otherwise.</summary>
+    protected virtual IReadOnlyList<DType> ComputeOutputDTypes(IReadOnlyList<DType> inputDTypes, int outputCount) =>
+        Enumerable.Repeat(inputDTypes.Count > 0 && !inputDTypes[0].IsFloating() && !RequiresFloatInputs ? inputDTypes[0] : DType, outputCount).ToArray();
+
+    /// <summary>Builds the layer for <paramref name="inputShape"/> unless it is built already.</summary>
+    public void Build(params int?[] inputShape) => EnsureBuilt([new Shape(inputShape)], asList: false);
+
+    internal void EnsureBuilt(IReadOnlyList<Shape> shapes, bool asList)
+    {
+        if (Built) return;
+        lock (_buildGate)
+        {
+            if (Built) return;
+            if (asList) Build(shapes);
+            else Build(shapes[0]);
+            Built = true;
+        }
+    }
+
+    // ---- calls -----------------------------------------------------------------------------------------------------
+
+    /// <summary>Calls the layer on one symbolic tensor: builds it if needed, checks the input and records a node.</summary>
+    public KerasTensor Call(KerasTensor inputs) => SingleOutput(CallSymbolic([inputs], asList: false));
+
+    /// <summary>Calls the layer on a list of symbolic tensors (merge layers, models with several inputs).</summary>
+    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs) => SingleOutput(CallSymbolic(inputs, asList: true));
+
+    /// <summary>Calls the layer on one symbolic tensor and returns every output (layers and models with several outputs).</summary>
+    public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor inputs) => CallSymbolic([inputs], asList: false);
+
+    /// <summary>Calls the layer on a list of symbolic tensors and returns every output.</summary>
+    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs) => CallSymbolic(inputs, asList: true);
+
+    /// <summary>Runs the layer eagerly on a real tensor (inference unless <paramref name="training"/>). The caller owns the result.</summary>
+    public Tensor Call(Tensor inputs, bool training = false) => SingleOutput(CallEager([inputs], asList: false, training));
+
+    /// <summary>Runs the layer eagerly on several real tensors. The caller owns the result.</summary>
+    public Tensor Call(IReadOnlyList<Tensor> inputs, bool training = false) => SingleOutput(CallEager(inputs, asList: true, training));
+
+    /// <summary>The computation for one input, as Keras's <c>call</c>. Temporaries need no disposing: a scope frees them.</summary>
+    protected virtual Tensor CallCore(Tensor inputs, CallContext context) =>
+        throw new InvalidOperationException($"Layer '{Name}' ({ClassName}) must be called on a list of inputs.");
+
+    /// <summary>The computation for several inputs or outputs; the default calls the single-input form.</summary>
+    protected virtual IReadOnlyList<Tensor> CallCore(IReadOnlyList<Tensor> inputs, CallContext context) =>
+        [CallCore(Single(inputs, "call"), context)];
+
+    /// <summary>The output masks; by default the first input's mask passes through when masking is supported.</summary>
+    public virtual IReadOnlyList<Tensor?> ComputeMasks(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, int outputCount) =>
+        Enumerable.Repeat(SupportsMasking && masks.Count > 0 ? masks[0] : null, outputCount).ToArray();
+
+    internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool asList, CallContext context) =>
+        asList ? CallCore(inputs, context) : [CallCore(inputs[0], context)];
+
+    internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList)
+    {
+        if (inputs.Count == 0)
+            throw new ArgumentException($"Layer \"{Name}\" was called on an empty list of inputs.");
+        int nodeIndex = _inboundNodes.Count;
+        var shapes = inputs.Select(t => t.Shape).ToArray();
+        CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
+        EnsureBuilt(shapes, asList);
+        CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
+        IReadOnlyList<Shape> outputShapes;
+        try
+        {
+            outputShapes = asList ? ComputeOutputShapes(shapes) : ComputeOutputShapes([shapes[0]]);
+        }
+        catch (ArgumentException e) when (!e.Message.Contains($"\"{Name}\"") && !e.Message.Contains($"'{Name}'"))
+        {
+            throw new ArgumentException($"Layer \"{Name}\" ({ClassName}), node {nodeIndex}: {e.Message}", e);
+        }
+        var dtypes = ComputeOutputDTypes(inputs.Select(t => t.DType).ToArray(), outputShapes.Count);
+        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray());
+        return node.OutputTensors;
+    }
+
+    private IReadOnlyList<Tensor> CallEager(IReadOnlyList<Tensor> inputs, bool asList, bool training)
+    {
+        var shapes = inputs.Select(t => t.Shape.WithDim(0, null)).ToArray();
+        var dtypes = inputs.Select(t => t.DType).ToArray();
+        CheckInputs(shapes, dtypes, nodeIndex: null);
+        EnsureBuilt(shapes, asList);
+        CheckInputs(shapes, dtypes, nodeIndex: null);
+        var context = new CallContext(training);
+        using var scope = Ops.NewScope();
+        var outputs = Invoke(inputs, asList, context);
+        foreach (var output in outputs) scope.Keep(output);
+        return outputs;
+    }
+
+    private void CheckInputs(IReadOnlyList<Shape> shapes, IReadOnlyList<DType> dtypes, int? nodeIndex)
+    {
+        for (int i = 0; i < shapes.Count; i++)
+        {
+            if (RequiresFloatInputs && !dtypes[i].IsFloating())
+                throw new ArgumentException(
+                    $"Layer \"{Name}\" ({ClassName}){(nodeIndex is int n ? $", node {n}," : "")} expects floating-point inputs, but input {i} " +
+                    $"has dtype {dtypes[i].KerasName()} (shape {shapes[i]}). Cast it to float32 first, or feed integer ids through an Embedding layer.");
+            InputSpec?.Check(this, i, shapes[i]);
+        }
+    }
+
+    internal int AddInboundNode(Node node)
+    {
+        lock (_inboundNodes)
+        {
+            _inboundNodes.Add(node);
+            return _inboundNodes.Count - 1;
+        }
+    }
+
+    internal void AddOutboundNode(Node node)
+    {
+        lock (_outboundNodes) _outboundNodes.Add(node);
+    }
+
+    private T SingleOutput<T>(IReadOnlyList<T> outputs) => outputs.Count == 1
+        ? outputs[0]
+        : throw new InvalidOperationException($"Layer \"{Name}\" has {outputs.Count} outputs: use CallOutputs to receive all of them.");
+
+    private T Single<T>(IReadOnlyList<T> items, string what) => items.Count == 1
+        ? items[0]
+        : throw new ArgumentException($"Layer \"{Name}\" ({ClassName}) expects a single input in `{what}`, but received {items.Count} inputs.");
+
+    // ---- node-index API (Keras 2) -----------------------------------------------------------------------------------
+
+    /// <summary>The input tensor of the only node; throws when the layer has several (use <see cref="GetInputAt"/>).</summary>
+    public KerasTensor Input => GetInputAt(OnlyNode("input", "GetInputAt"));
+
+    /// <summary>The output tensor of the only node; throws when the layer has several (use <see cref="GetOutputAt"/>).</summary>
+    public KerasTensor Output => GetOutputAt(OnlyNode("output", "GetOutputAt"));
+
+    /// <summary>The input shape, if every node has the same; otherwise throws (use <see cref="GetInputShapeAt"/>).</summary>
+    public Shape InputShape => SameShape(_inboundNodes.Select(n => n.InputShapes[0]), "input shape", "GetInputShapeAt");
+
+    /// <summary>The output shape, if every node has the same; otherwise throws (use <see cref="GetOutputShapeAt"/>).</summary>
+    public Shape OutputShape => SameShape(_inboundNodes.Select(n => n.OutputShapes[0]), "output shape", "GetOutputShapeAt");
+
+    /// <summary>The (first) input tensor of node <paramref name="nodeIndex"/>.</summary>
+    public KerasTensor GetInputAt(int nodeIndex) => NodeAt(nodeIndex, "input").InputTensors[0];
+
+    /// <summary>The (first) output tensor of node <paramref name="nodeIndex"/>.</summary>
+    public KerasTensor GetOutputAt(int nodeIndex) => NodeAt(nodeIndex, "output").OutputTensors[0];
+
+    /// <summary>Every input tensor of node <paramref name="nodeIndex"/>.</summary>
+    public IReadOnlyList<KerasTensor> GetInputsAt(int nodeIndex) => NodeAt(nodeIndex, "input").InputTensors;
+
+    /// <summary>Every output tensor of node <paramref name="nodeIndex"/>.</summary>
+    public IReadOnlyList<KerasTensor> GetOutputsAt(int nodeIndex) => NodeAt(nodeIndex, "output").OutputTensors;
+
+    /// <summary>The (first) input shape of node <paramref name="nodeIndex"/>.</summary>
+    public Shape GetInputShapeAt(int nodeIndex) => NodeAt(nodeIndex, "input shape").InputShapes[0];
+
+    /// <summary>The (first) output shape of node <paramref name="nodeIndex"/>.</summary>
+    public Shape GetOutputShapeAt(int nodeIndex) => NodeAt(nodeIndex, "output shape").OutputShapes[0];
+
+    private Node NodeAt(int nodeIndex, string what)
+    {
+        if (_inboundNodes.Count == 0)
+            throw new InvalidOperationException($"The layer {Name} has never been called and thus has no defined {what}.");
+        if (nodeIndex < 0 || nodeIndex >= _inboundNodes.Count)
+            throw new ArgumentOutOfRangeException(nameof(nodeIndex),
+                $"Asked to get {what} at node {nodeIndex}, but the layer has only {_inboundNodes.Count} inbound nodes.");
+        return _inboundNodes[nodeIndex];
+    }
+
+    private int OnlyNode(string what, string method)
+    {
+        if (_inboundNodes.Count == 0)
+            throw new InvalidOperationException($"Layer {Name} has no inbound nodes.");
+        if (_inboundNodes.Count > 1)
+            throw new InvalidOperationException(
+                $"Layer {Name} has multiple inbound nodes, hence the notion of \"layer {what}\" is ill-defined. Use `{method}(nodeIndex)` instead.");
+        return 0;
+    }
+
+    private Shape SameShape(IEnumerable<Shape> shapes, string what, string method)
+    {
+        var distinct = shapes.Distinct().ToArray();
+        if (distinct.Length == 0)
+            throw new InvalidOperationException($"The layer {Name} has never been called and thus has no defined {what}.");
+        if (distinct.Length > 1)
+            throw new InvalidOperationException(
+                $"The layer \"{Name}\" has multiple inbound nodes, with different {what}s. Hence the notion of \"{what}\" is ill-defined " +
+                $"for the layer. Use `{method}(nodeIndex)` instead.");
+        return distinct[0];
+    }
+
+    // ---- config ----------------------------------------------------------------------------------------------------
+
+    /// <summary>The layer's configuration with Keras's keys; subclasses add their constructor arguments.</summary>
+    public virtual LayerConfig GetConfig()
+    {
+        var config = new LayerConfig(new()).With("name", Name).With("trainable", Trainable).With("dtype", DType.KerasName());
+        if (BatchInputShape is not null)
+            config.With("batch_input_shape", BatchInputShape);
+        return config;
+    }
+
+    /// <summary>Frees the weights' native memory.</summary>
+    public virtual void Dispose()
+    {
+        foreach (var variable in _variables) variable.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"<{ClassName} name={Name}, built={Built}>";
+}

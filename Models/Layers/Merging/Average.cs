@@ -1,0 +1,8 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Averages its inputs element-wise.</summary>
+public sealed class Average(string? name = null) : ElementwiseMerge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor Merge(IReadOnlyList<Tensor> inputs) => Ops.Divide(Fold(inputs, Ops.Add), inputs.Count);
+}

@@ -1,0 +1,8 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Takes the element-wise maximum of its inputs.</summary>
+public sealed class Maximum(string? name = null) : ElementwiseMerge(name)
+{
+    /// <inheritdoc />
+    protected override Tensor Merge(IReadOnlyList<Tensor> inputs) => Fold(inputs, Ops.Maximum);
+}

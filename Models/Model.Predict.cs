@@ -1,0 +1,188 @@
+using TfFunctional.Layers;
+
+namespace TfFunctional;
+
+public partial class Model
+{
+    private static readonly CallContext Inference = new(training: false);
+
+    /// <summary>Predicts for one input array (a model with one input and one output), in batches of <paramref name="batchSize"/>.</summary>
+    public Tensor Predict(Array x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for several input arrays, by input position.</summary>
+    public Tensor Predict(Array[] x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for several input arrays, by input position.</summary>
+    public Tensor Predict(IReadOnlyList<Array> x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for input arrays keyed by input layer name.</summary>
+    public Tensor Predict(IReadOnlyDictionary<string, Array> x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for one input tensor.</summary>
+    public Tensor Predict(Tensor x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for several input tensors, by input position.</summary>
+    public Tensor Predict(Tensor[] x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for several input tensors, by input position.</summary>
+    public Tensor Predict(IReadOnlyList<Tensor> x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts for input tensors keyed by input layer name.</summary>
+    public Tensor Predict(IReadOnlyDictionary<string, Tensor> x, int batchSize = 32) => SingleOutput(PredictOutputs(x, batchSize));
+
+    /// <summary>Predicts every output (one tensor per output, in order) for one input array.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(Array x, int batchSize = 32) => WithArrays([x], batchSize, PredictOutputs);
+
+    /// <summary>Predicts every output for input arrays by position.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(Array[] x, int batchSize = 32) => WithArrays(x, batchSize, PredictOutputs);
+
+    /// <summary>Predicts every output for input arrays by position.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyList<Array> x, int batchSize = 32) => WithArrays(x, batchSize, PredictOutputs);
+
+    /// <summary>Predicts every output for input arrays keyed by input layer name.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyDictionary<string, Array> x, int batchSize = 32) =>
+        WithArrays(OrderByInputName(x), batchSize, PredictOutputs);
+
+    /// <summary>Predicts every output for one input tensor.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(Tensor x, int batchSize = 32) => PredictOutputs([x], batchSize);
+
+    /// <summary>Predicts every output for input tensors by position.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(Tensor[] x, int batchSize = 32) => PredictOutputs((IReadOnlyList<Tensor>)x, batchSize);
+
+    /// <summary>Predicts every output for input tensors keyed by input layer name.</summary>
+    public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyDictionary<string, Tensor> x, int batchSize = 32) =>
+        PredictOutputs(OrderByInputName(x), batchSize);
+
+    /// <summary>Predicts every output for input tensors by position: in batches, without gradients, inside memory scopes.</summary>
+    /// <exception cref="ArgumentException">The number of inputs, a rank, a feature size or a sample count does not fit the model.</exception>
+    public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyList<Tensor> x, int batchSize = 32)
+    {
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive. Received: batchSize={batchSize}");
+        long samples = CheckData(x);
+        if (samples <= batchSize)
+            return PredictBatch(x);
+        var parts = new List<IReadOnlyList<Tensor>>();
+        try
+        {
+            for (long start = 0; start < samples; start += batchSize)
+            {
+                long length = Math.Min(batchSize, samples - start);
+                using var sliceScope = Ops.NewScope();
+                var slices = x.Select(t => Ops.Narrow(t, 0, start, length)).ToArray();
+                var outputs = PredictBatch(slices);
+                foreach (var output in outputs) sliceScope.Keep(output);
+                parts.Add(outputs);
+            }
+            using var scope = Ops.NewScope();
+            return Enumerable.Range(0, _outputs.Count)
+                .Select(i => scope.Keep(Ops.Concatenate(parts.Select(p => p[i]).ToArray(), 0))).ToArray();
+        }
+        finally
+        {
+            foreach (var output in parts.SelectMany(p => p)) output.Dispose();
+        }
+    }
+
+    /// <summary>Runs one batch without splitting it.</summary>
+    public Tensor PredictOnBatch(Tensor x) => SingleOutput(PredictOnBatchOutputs([x]));
+
+    /// <summary>Runs one batch of arrays without splitting it.</summary>
+    public Tensor PredictOnBatch(Array x) => SingleOutput(WithArrays([x], int.MaxValue, (t, _) => PredictOnBatchOutputs(t)));
+
+    /// <summary>Runs one batch of several inputs without splitting it; one tensor per output.</summary>
+    public IReadOnlyList<Tensor> PredictOnBatchOutputs(IReadOnlyList<Tensor> x)
+    {
+        CheckData(x);
+        return PredictBatch(x);
+    }
+
+    private IReadOnlyList<Tensor> PredictBatch(IReadOnlyList<Tensor> x)
+    {
+        using var noGrad = Ops.NoGrad();
+        using var scope = Ops.NewScope();
+        var inputs = new Tensor[x.Count];
+        for (int i = 0; i < x.Count; i++)
+        {
+            var input = Ops.ToDefaultDevice(x[i]);
+            inputs[i] = input.DType == _inputs[i].DType ? input : Ops.Cast(input, _inputs[i].DType);
+        }
+        var outputs = Run(inputs, Inference);
+        var results = new Tensor[outputs.Count];
+        for (int i = 0; i < outputs.Count; i++)
+        {
+            // An output that is one of the caller's tensors (an identity path) is copied: the caller owns both.
+            var output = x.Contains(outputs[i]) || results.Contains(outputs[i]) ? Ops.Copy(outputs[i]) : outputs[i];
+            results[i] = scope.Keep(output);
+        }
+        return results;
+    }
+
+    /// <summary>Checks the data against the model's inputs and returns the number of samples.</summary>
+    private long CheckData(IReadOnlyList<Tensor> x)
+    {
+        var inputs = Graph.InputSlots.Length == _inputs.Count ? _inputs : throw new InvalidOperationException();
+        if (x.Count != inputs.Count)
+            throw new ArgumentException(
+                $"Model \"{Name}\" expects {inputs.Count} input(s) ({string.Join(", ", InputNames)}), but it received {x.Count} input arrays.");
+        long? samples = null;
+        for (int i = 0; i < x.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(x[i], $"x[{i}]");
+            var shape = x[i].Shape;
+            var expected = inputs[i].Shape;
+            if (!Compatible(expected, shape))
+                throw new ArgumentException(
+                    $"Input {i} of layer \"{Name}\" is incompatible with the layer: expected shape={expected}, found shape={shape} " +
+                    $"(input \"{inputs[i].Layer.Name}\").");
+            long count = shape[0]!.Value;
+            if (samples is long n && n != count)
+                throw new ArgumentException(
+                    $"Data cardinality is ambiguous: make sure all arrays contain the same number of samples. " +
+                    $"'{inputs[0].Layer.Name}' sizes: {n}, '{inputs[i].Layer.Name}' sizes: {count}");
+            samples = count;
+        }
+        return samples ?? 0;
+    }
+
+    private IReadOnlyList<T> OrderByInputName<T>(IReadOnlyDictionary<string, T> x)
+    {
+        var unknown = x.Keys.Except(InputNames).ToArray();
+        var missing = InputNames.Except(x.Keys).ToArray();
+        if (missing.Length > 0 || unknown.Length > 0)
+            throw new ArgumentException(
+                $"The data dictionary does not match the inputs of model \"{Name}\": expected keys [{string.Join(", ", InputNames)}]" +
+                (missing.Length > 0 ? $"; missing [{string.Join(", ", missing)}]" : "") +
+                (unknown.Length > 0 ? $"; unknown [{string.Join(", ", unknown)}]" : "") + ".");
+        return InputNames.Select(n => x[n]).ToArray();
+    }
+
+    private IReadOnlyList<Tensor> WithArrays(IReadOnlyList<Array> arrays, int batchSize, Func<IReadOnlyList<Tensor>, int, IReadOnlyList<Tensor>> predict)
+    {
+        if (arrays.Count != _inputs.Count)
+            throw new ArgumentException(
+                $"Model \"{Name}\" expects {_inputs.Count} input(s) ({string.Join(", ", InputNames)}), but it received {arrays.Count} input arrays.");
+        var tensors = new Tensor[arrays.Count];
+        try
+        {
+            for (int i = 0; i < arrays.Count; i++)
+            {
+                ArgumentNullException.ThrowIfNull(arrays[i], $"x[{i}]");
+                tensors[i] = Ops.FromArray(arrays[i], _inputs[i].DType);
+            }
+            return predict(tensors, batchSize);
+        }
+        finally
+        {
+            foreach (var tensor in tensors) tensor?.Dispose();
+        }
+    }
+
+    private Tensor SingleOutput(IReadOnlyList<Tensor> outputs)
+    {
+        if (outputs.Count == 1) return outputs[0];
+        foreach (var output in outputs) output.Dispose();
+        throw new InvalidOperationException(
+            $"Model \"{Name}\" has {outputs.Count} outputs ({string.Join(", ", OutputNames)}): use PredictOutputs to receive all of them.");
+    }
+}

@@ -1,0 +1,55 @@
+using TfFunctional.Layers;
+
+namespace TfFunctional;
+
+/// <summary>One call of a layer on symbolic tensors: its inbound tensors and the tensors it produced.</summary>
+public sealed class Node
+{
+    internal Node(Layer layer, IReadOnlyList<KerasTensor> inputTensors, bool inputsAreList,
+        IReadOnlyList<(Shape Shape, DType DType)> outputs)
+    {
+        Layer = layer;
+        InputTensors = inputTensors;
+        InputsAreList = inputsAreList;
+        Index = layer.AddInboundNode(this);
+        OutputTensors = outputs.Select((o, i) => new KerasTensor(o.Shape, o.DType,
+            outputs.Count == 1 ? layer.Name : $"{layer.Name}_{i}",
+            new KerasHistory(layer, Index, i))).ToArray();
+        foreach (var input in inputTensors)
+            input.Layer.AddOutboundNode(this);
+    }
+
+    /// <summary>The layer that was called.</summary>
+    public Layer Layer { get; }
+
+    /// <summary>The position of this node in <see cref="Layers.Layer.InboundNodes"/>.</summary>
+    public int Index { get; }
+
+    /// <summary>The tensors the layer was called on.</summary>
+    public IReadOnlyList<KerasTensor> InputTensors { get; }
+
+    /// <summary>The tensors the call produced.</summary>
+    public IReadOnlyList<KerasTensor> OutputTensors { get; }
+
+    /// <summary>True when the layer was called on a list (merge layers), false when on one tensor.</summary>
+    public bool InputsAreList { get; }
+
+    /// <summary>True for the node of an <see cref="InputLayer"/>.</summary>
+    public bool IsInput => Layer is InputLayer;
+
+    /// <summary>The shapes of the inbound tensors.</summary>
+    public IReadOnlyList<Shape> InputShapes => InputTensors.Select(t => t.Shape).ToArray();
+
+    /// <summary>The shapes of the produced tensors.</summary>
+    public IReadOnlyList<Shape> OutputShapes => OutputTensors.Select(t => t.Shape).ToArray();
+
+    /// <summary>The nodes that produced this node's inputs.</summary>
+    public IEnumerable<Node> ParentNodes => InputTensors.Select(t => t.Node);
+
+    /// <summary>The inbound connections as Keras prints them: <c>dense[0][0]</c>.</summary>
+    public IEnumerable<string> InboundDescriptions =>
+        InputTensors.Select(t => $"{t.Layer.Name}[{t.KerasHistory.NodeIndex}][{t.KerasHistory.TensorIndex}]");
+
+    /// <inheritdoc />
+    public override string ToString() => $"Node(layer={Layer.Name}, index={Index})";
+}

@@ -1,0 +1,3 @@
+global using NUnit.Framework;
+global using TfFunctional;
+global using TfFunctional.Layers;
