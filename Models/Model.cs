@@ -88,6 +88,10 @@ public partial class Model : Layer
         if (duplicateInput is not null)
             throw new ArgumentException($"The list of inputs passed to the model is redundant: {duplicateInput.Key.Layer.Name} appears {duplicateInput.Count()} times. All inputs should only appear once.");
         _graph = FunctionalGraph.Map(inputs, outputs);
+        bool hadSelfNode = _inputs.Count > 0;
+        if (!hadSelfNode && InboundNodes.Count > 0)
+            throw new InvalidOperationException($"Model \"{Name}\" was called before its graph was made.");
+        SetSelfNode(new Node(this, inputs.ToArray(), outputs.ToArray(), inputsAreList), replace: hadSelfNode);
         _inputs = inputs.ToArray();
         _outputs = outputs.ToArray();
         _inputsAreList = inputsAreList;

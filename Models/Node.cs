@@ -19,6 +19,19 @@ public sealed class Node
             input.Layer.AddOutboundNode(this);
     }
 
+    /// <summary>
+    /// The node a functional model makes for itself when created (Keras 2): its inputs and outputs are the model's
+    /// own symbolic tensors, so calls of the model on new inputs get node indices 1, 2, …
+    /// </summary>
+    internal Node(Model model, IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs, bool inputsAreList)
+    {
+        Layer = model;
+        InputTensors = inputs;
+        OutputTensors = outputs;
+        InputsAreList = inputsAreList;
+        Index = 0;
+    }
+
     /// <summary>The layer that was called.</summary>
     public Layer Layer { get; }
 

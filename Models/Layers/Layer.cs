@@ -271,21 +271,32 @@ public abstract class Layer : IDisposable
             throw new ArgumentException($"Layer \"{Name}\" was called on an empty list of inputs.");
         int nodeIndex = _inboundNodes.Count;
         var shapes = inputs.Select(t => t.Shape).ToArray();
-        CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
-        EnsureBuilt(shapes, asList);
-        CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
         IReadOnlyList<Shape> outputShapes;
         try
         {
+            CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
+            EnsureBuilt(shapes, asList);
+            CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
             outputShapes = asList ? ComputeOutputShapes(shapes) : ComputeOutputShapes([shapes[0]]);
         }
-        catch (ArgumentException e) when (!e.Message.Contains($"\"{Name}\"") && !e.Message.Contains($"'{Name}'"))
+        catch (ArgumentException e)
         {
-            throw new ArgumentException($"Layer \"{Name}\" ({ClassName}), node {nodeIndex}: {e.Message}", e);
+            throw WithNode(e, nodeIndex);
         }
         var dtypes = ComputeOutputDTypes(inputs.Select(t => t.DType).ToArray(), outputShapes.Count);
         var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray());
         return node.OutputTensors;
+    }
+
+    /// <summary>Adds the node index to a shape error that names this layer; errors in Keras's own words pass unchanged.</summary>
+    private ArgumentException WithNode(ArgumentException error, int nodeIndex)
+    {
+        string prefix = $"Layer \"{Name}\":";
+        if (error.Message.StartsWith(prefix, StringComparison.Ordinal))
+            return new ArgumentException($"Layer \"{Name}\" (node {nodeIndex}):{error.Message[prefix.Length..]}", error);
+        if (error.Message.Contains($"\"{Name}\"", StringComparison.Ordinal) || error.Message.Contains($"'{Name}'", StringComparison.Ordinal))
+            return error;
+        return new ArgumentException($"Layer \"{Name}\" ({ClassName}), node {nodeIndex}: {error.Message}", error);
     }
 
     private IReadOnlyList<Tensor> CallEager(IReadOnlyList<Tensor> inputs, bool asList, bool training)
@@ -320,6 +331,16 @@ public abstract class Layer : IDisposable
         {
             _inboundNodes.Add(node);
             return _inboundNodes.Count - 1;
+        }
+    }
+
+    /// <summary>Puts a model's own node first in its inbound nodes, replacing an earlier one (Sequential rebuilds).</summary>
+    internal void SetSelfNode(Node node, bool replace)
+    {
+        lock (_inboundNodes)
+        {
+            if (replace && _inboundNodes.Count > 0) _inboundNodes[0] = node;
+            else _inboundNodes.Insert(0, node);
         }
     }
 
