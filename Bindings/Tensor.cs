@@ -34,7 +34,9 @@ public sealed class Tensor : IDisposable
     {
         ArgumentNullException.ThrowIfNull(values);
         DTypes.FromElementType(values.GetType().GetElementType()!);   // clear error for unsupported element types
-        return new Tensor(torch.from_array(values));
+        // from_array aliases the pinned .NET array; clone so later writes to the array never reach the tensor.
+        using var alias = torch.from_array(values);
+        return new Tensor(alias.clone());
     }
 
     /// <summary>Copies a flat array into a tensor of the given shape.</summary>

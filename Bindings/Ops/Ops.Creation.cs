@@ -76,10 +76,16 @@ public static partial class Ops
     }
 
     /// <summary>A copy of <paramref name="values"/> (a .NET array of any rank) with <paramref name="dtype"/>, on the default device.</summary>
-    public static Tensor FromArray(Array values, DType dtype) =>
-        Wrap(OnDevice(torch.from_array(values).to_type(ToScalarType(dtype))));
+    public static Tensor FromArray(Array values, DType dtype)
+    {
+        // from_array aliases the pinned .NET array: copy (or convert, which copies) so the tensor owns its values.
+        using var alias = torch.from_array(values);
+        var scalarType = ToScalarType(dtype);
+        var owned = alias.dtype == scalarType ? alias.clone() : alias.to_type(scalarType);
+        return Wrap(OnDevice(owned));
+    }
 
     private static torch.Generator? Generator(int? seed) => seed is int s ? new torch.Generator((ulong)s) : null;
 
-    private static torch.Tensor OnDevice(torch.Tensor t) => t.device == _device ? t : t.to(_device);
+    private static torch.Tensor OnDevice(torch.Tensor t) => IsOnDefaultDevice(t) ? t : t.to(_device);
 }

@@ -182,5 +182,5 @@ public static partial class Ops
 
     /// <summary>Moves a tensor to the default device, unless it is there already.</summary>
     public static Tensor ToDefaultDevice(Tensor x) =>
-        x.Native.device == _device ? x : Wrap(x.Native.to(_device));
+        IsOnDefaultDevice(x.Native) ? x : Wrap(x.Native.to(_device));
 }

@@ -42,6 +42,10 @@ public static partial class Ops
 
     internal static torch.Device Device => _device;
 
+    /// <summary>Compares type and index: torch.Device has no value equality, and a needless <c>to()</c> copies.</summary>
+    private static bool IsOnDefaultDevice(torch.Tensor t) =>
+        t.device_type == _device.type && (_device.type == DeviceType.CPU || t.device_index == Math.Max(_device.index, 0));
+
     /// <summary>Opens a memory scope: native tensors created on this thread until it is disposed are freed with it.</summary>
     public static MemoryScope NewScope() => new(torch.NewDisposeScope());
 
