@@ -75,6 +75,12 @@ public static partial class Ops
         return Wrap(result.MoveToOuterDisposeScope());
     }
 
+    /// <summary>A random permutation of 0 … n − 1 (int64), from the global generator.</summary>
+    public static Tensor RandomPermutation(long n) => Wrap(torch.randperm(n, ScalarType.Int64, _device));
+
+    /// <summary>0 … n − 1 (int64).</summary>
+    public static Tensor Range(long n) => Wrap(torch.arange(n, ScalarType.Int64, _device));
+
     /// <summary>A copy of <paramref name="values"/> (a .NET array of any rank) with <paramref name="dtype"/>, on the default device.</summary>
     public static Tensor FromArray(Array values, DType dtype)
     {

@@ -123,6 +123,35 @@ public static partial class Ops
     /// <summary>Element-wise <c>x != 0</c> … as a boolean tensor.</summary>
     public static Tensor NotEqual(Tensor x, double value) => Wrap(x.Native.ne(value));
 
+    /// <summary>
+    /// Element-wise binary cross-entropy <c>−(y·log p + (1 − y)·log(1 − p))</c>: from logits with the stable formula,
+    /// otherwise with p clipped to [epsilon, 1 − epsilon] as Keras does.
+    /// </summary>
+    public static Tensor BinaryCrossentropy(Tensor target, Tensor output, bool fromLogits, double epsilon)
+    {
+        if (fromLogits)
+            return Wrap(torch.nn.functional.binary_cross_entropy_with_logits(output.Native, target.Native, reduction: torch.nn.Reduction.None));
+        var p = output.Native.clamp(epsilon, 1 - epsilon);
+        var t = target.Native;
+        return Wrap(-(t * p.log() + (1 - t) * (1 - p).log()));
+    }
+
+    /// <summary>For each position, the entry of the last axis named by <paramref name="indices"/> (int64, one rank lower).</summary>
+    public static Tensor TakeAlongLastAxis(Tensor x, Tensor indices) =>
+        Wrap(x.Native.gather(-1, indices.Native.unsqueeze(-1)).squeeze(-1));
+
+    /// <summary>Index of the largest entry along <paramref name="axis"/>.</summary>
+    public static Tensor Argmax(Tensor x, int axis = -1) => Wrap(x.Native.argmax(axis));
+
+    /// <summary>Element-wise equality as a boolean tensor.</summary>
+    public static Tensor Equal(Tensor x, Tensor y) => Wrap(x.Native.eq(y.Native));
+
+    /// <summary>Element-wise <c>x &gt; value</c> as a boolean tensor.</summary>
+    public static Tensor Greater(Tensor x, double value) => Wrap(x.Native.gt(value));
+
+    /// <summary>Rows of <paramref name="x"/> at <paramref name="indices"/> along axis 0.</summary>
+    public static Tensor Gather(Tensor x, Tensor indices) => Wrap(x.Native.index_select(0, indices.Native));
+
     /// <summary>Element-wise logical and of two boolean tensors.</summary>
     public static Tensor LogicalAnd(Tensor x, Tensor y) => Wrap(x.Native.logical_and(y.Native));
 

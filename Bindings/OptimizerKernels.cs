@@ -1,0 +1,110 @@
+using TorchSharp;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace TfFunctional;
+
+/// <summary>
+/// In-place weight updates with Keras's rules (keras/src/optimizers/*.py), which differ from libtorch's optimizers:
+/// epsilon placement, RMSprop's rho, SGD momentum sign, Adam's ε-hat form. Each runs without recording gradients.
+/// </summary>
+public static class OptimizerKernels
+{
+    /// <summary>SGD: <c>w −= lr·g</c>; with momentum <c>m = μm − lr·g; w += m</c> (Nesterov: <c>w += μm − lr·g</c>).</summary>
+    public static void Sgd(Variable variable, Tensor gradient, Variable? momentumSlot, double learningRate, double momentum, bool nesterov)
+    {
+        using var noGrad = torch.no_grad();
+        var w = variable.Native;
+        var g = gradient.Native;
+        if (momentumSlot is null)
+        {
+            w.add_(g, -learningRate);
+            return;
+        }
+        var m = momentumSlot.Native;
+        m.mul_(momentum).add_(g, -learningRate);
+        if (nesterov)
+        {
+            using var step = m * momentum;
+            w.add_(step).add_(g, -learningRate);
+        }
+        else
+            w.add_(m);
+    }
+
+    /// <summary>RMSprop: <c>v = ρv + (1 − ρ)g²; w −= lr·g / √(v + ε)</c> (centered: <c>v − ḡ²</c>; with momentum).</summary>
+    public static void RmsProp(Variable variable, Tensor gradient, Variable velocity, Variable? averageGradient, Variable? momentumSlot,
+        double learningRate, double rho, double momentum, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        var v = velocity.Native;
+        v.mul_(rho).addcmul_(g, g, 1 - rho);
+        TorchTensor denominator;
+        if (averageGradient is not null)
+        {
+            var a = averageGradient.Native;
+            a.mul_(rho).add_(g, 1 - rho);
+            denominator = (v - a.square()).add_(epsilon);
+        }
+        else
+            denominator = v + epsilon;
+        var increment = (g * learningRate).div_(denominator.sqrt_());
+        if (momentumSlot is not null)
+        {
+            var m = momentumSlot.Native;
+            m.mul_(momentum).add_(increment);
+            variable.Native.sub_(m);
+        }
+        else
+            variable.Native.sub_(increment);
+    }
+
+    /// <summary>
+    /// Adam at step <paramref name="step"/> (1-based): <c>α = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ); m += (g − m)(1 − β₁); v += (g² − v)(1 − β₂);
+    /// w −= α·m/(√v + ε)</c>; with AMSGrad the running maximum of v.
+    /// </summary>
+    public static void Adam(Variable variable, Tensor gradient, Variable m, Variable v, Variable? vMax, long step,
+        double learningRate, double beta1, double beta2, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        double alpha = learningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
+        m.Native.mul_(beta1).add_(g, 1 - beta1);
+        v.Native.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        var second = v.Native;
+        if (vMax is not null)
+        {
+            vMax.Native.copy_(torch.maximum(vMax.Native, v.Native));
+            second = vMax.Native;
+        }
+        variable.Native.addcdiv_(m.Native, second.sqrt().add_(epsilon), -alpha);
+    }
+
+    /// <summary>Adagrad: <c>acc += g²; w −= lr·g / √(acc + ε)</c>.</summary>
+    public static void Adagrad(Variable variable, Tensor gradient, Variable accumulator, double learningRate, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        accumulator.Native.addcmul_(g, g, 1);
+        variable.Native.addcdiv_(g, (accumulator.Native + epsilon).sqrt_(), -learningRate);
+    }
+
+    /// <summary>Scales <paramref name="gradients"/> so their joint L2 norm is at most <paramref name="clipNorm"/> (Keras's global_clipnorm).</summary>
+    public static IReadOnlyList<Tensor> ClipByGlobalNorm(IReadOnlyList<Tensor> gradients, double clipNorm)
+    {
+        var squares = gradients.Select(g => g.Native.square().sum()).ToArray();
+        var norm = torch.stack(squares).sum().sqrt();
+        var scale = clipNorm / torch.maximum(norm, torch.tensor(clipNorm, norm.dtype));
+        return gradients.Select(g => new Tensor(g.Native * scale)).ToArray();
+    }
+
+    /// <summary>Scales one gradient so its L2 norm is at most <paramref name="clipNorm"/> (Keras's clipnorm).</summary>
+    public static Tensor ClipByNorm(Tensor gradient, double clipNorm)
+    {
+        var norm = gradient.Native.square().sum().sqrt();
+        return new Tensor(gradient.Native * clipNorm / torch.maximum(norm, torch.tensor(clipNorm, norm.dtype)));
+    }
+}

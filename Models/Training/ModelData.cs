@@ -1,0 +1,101 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+
+namespace TfFunctional;
+
+/// <summary>
+/// Inputs or targets as Keras accepts them: one array or tensor, several by position (<c>[headlines, extra]</c>), or a
+/// dictionary by input/output layer name. .NET arrays and <see cref="Tensor"/>s convert implicitly.
+/// </summary>
+[CollectionBuilder(typeof(ModelData), nameof(Create))]
+public sealed class ModelData : IEnumerable<object>
+{
+    private ModelData(IReadOnlyList<object> items, IReadOnlyList<string>? names)
+    {
+        foreach (var item in items)
+            if (item is not (Array or Tensor))
+                throw new ArgumentException($"Data must be .NET arrays or Tensors; received {item?.GetType().Name ?? "null"}.");
+        Items = items;
+        Names = names;
+    }
+
+    /// <summary>The arrays or tensors, in order.</summary>
+    public IReadOnlyList<object> Items { get; }
+
+    /// <summary>The names, when given as a dictionary.</summary>
+    public IReadOnlyList<string>? Names { get; }
+
+    /// <summary>Several arrays or tensors by position (collection expressions).</summary>
+    public static ModelData Create(ReadOnlySpan<object> items) => new(items.ToArray(), null);
+
+    /// <summary>Arrays by position.</summary>
+    public static ModelData From(IReadOnlyList<Array> items) => new(items.Cast<object>().ToArray(), null);
+
+    /// <summary>Tensors by position.</summary>
+    public static ModelData From(IReadOnlyList<Tensor> items) => new(items.Cast<object>().ToArray(), null);
+
+    /// <summary>Arrays by input or output name.</summary>
+    public static ModelData From(IReadOnlyDictionary<string, Array> items) =>
+        new(items.Values.Cast<object>().ToArray(), items.Keys.ToArray());
+
+    /// <summary>Tensors by input or output name.</summary>
+    public static ModelData From(IReadOnlyDictionary<string, Tensor> items) =>
+        new(items.Values.Cast<object>().ToArray(), items.Keys.ToArray());
+
+    /// <summary>One array.</summary>
+    public static implicit operator ModelData(Array array) => array is Array[] arrays ? From(arrays) : new([array], null);
+
+    /// <summary>One tensor.</summary>
+    public static implicit operator ModelData(Tensor tensor) => new([tensor], null);
+
+    /// <summary>Tensors by position.</summary>
+    public static implicit operator ModelData(Tensor[] tensors) => From(tensors);
+
+    /// <summary>Arrays by position.</summary>
+    public static implicit operator ModelData(List<Array> arrays) => From(arrays);
+
+    /// <summary>Arrays by name.</summary>
+    public static implicit operator ModelData(Dictionary<string, Array> arrays) => From(arrays);
+
+    /// <summary>Tensors by name.</summary>
+    public static implicit operator ModelData(Dictionary<string, Tensor> tensors) => From(tensors);
+
+    /// <inheritdoc />
+    public IEnumerator<object> GetEnumerator() => Items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>
+    /// Converts to tensors of <paramref name="dtypes"/>, ordered as <paramref name="expectedNames"/>; the caller disposes them.
+    /// </summary>
+    internal Tensor[] ToTensors(IReadOnlyList<string> expectedNames, IReadOnlyList<DType?> dtypes, string what)
+    {
+        IReadOnlyList<object> ordered = Items;
+        if (Names is not null)
+        {
+            var missing = expectedNames.Except(Names).ToArray();
+            var unknown = Names.Except(expectedNames).ToArray();
+            if (missing.Length > 0 || unknown.Length > 0)
+                throw new ArgumentException(
+                    $"The {what} dictionary does not match: expected keys [{string.Join(", ", expectedNames)}]" +
+                    (missing.Length > 0 ? $"; missing [{string.Join(", ", missing)}]" : "") +
+                    (unknown.Length > 0 ? $"; unknown [{string.Join(", ", unknown)}]" : "") + ".");
+            ordered = expectedNames.Select(n => Items[Names.ToList().IndexOf(n)]).ToArray();
+        }
+        else if (ordered.Count != expectedNames.Count)
+            throw new ArgumentException(
+                $"Expected {expectedNames.Count} {what} array(s) ({string.Join(", ", expectedNames)}), but received {ordered.Count}.");
+        var tensors = new Tensor[ordered.Count];
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var dtype = dtypes[i];
+            tensors[i] = ordered[i] switch
+            {
+                Array array => Ops.FromArray(array, dtype ?? DTypes.FromElementType(array.GetType().GetElementType()!)),
+                Tensor tensor => dtype is DType d && d != tensor.DType ? Ops.Cast(tensor, d) : Ops.Copy(tensor),
+                _ => throw new ArgumentException("unreachable"),
+            };
+        }
+        return tensors;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+using TfFunctional.Losses;
+
+namespace TfFunctional;
+
+/// <summary>
+/// Compile's <c>loss</c>: one loss for every output (<c>"mse"</c>), a list by output position
+/// (<c>["binary_crossentropy", "mse"]</c>) or a dictionary by output name.
+/// </summary>
+[CollectionBuilder(typeof(OutputLosses), nameof(Create))]
+public sealed class OutputLosses : IEnumerable<Loss?>
+{
+    private readonly Loss?[] _list;
+    private readonly Dictionary<string, Loss?>? _byName;
+
+    private OutputLosses(Loss?[] list, Dictionary<string, Loss?>? byName) => (_list, _byName) = (list, byName);
+
+    /// <summary>Losses by output position.</summary>
+    public static OutputLosses Create(ReadOnlySpan<Loss?> losses) => new(losses.ToArray(), null);
+
+    /// <summary>One loss for every output.</summary>
+    public static implicit operator OutputLosses(Loss loss) => new([loss], null) { AppliesToAll = true };
+
+    /// <summary>One loss, by Keras name, for every output.</summary>
+    public static implicit operator OutputLosses(string name) => (Loss)name;
+
+    /// <summary>Losses by output name.</summary>
+    public static implicit operator OutputLosses(Dictionary<string, Loss?> byName) => new([], byName);
+
+    /// <summary>Losses by output name, as Keras names.</summary>
+    public static implicit operator OutputLosses(Dictionary<string, string> byName) =>
+        new([], byName.ToDictionary(p => p.Key, p => (Loss?)Loss.Get(p.Value)));
+
+    private bool AppliesToAll { get; init; }
+
+    internal Loss?[] Resolve(IReadOnlyList<string> outputNames)
+    {
+        if (_byName is not null)
+        {
+            var unknown = _byName.Keys.Except(outputNames).ToArray();
+            if (unknown.Length > 0)
+                throw new ArgumentException(
+                    $"In the dict argument `loss`, key(s) [{string.Join(", ", unknown)}] do not correspond to any model output. Received: loss keys [{string.Join(", ", _byName.Keys)}]; outputs [{string.Join(", ", outputNames)}].");
+            return outputNames.Select(n => _byName.GetValueOrDefault(n)).ToArray();
+        }
+        if (AppliesToAll)
+            return outputNames.Select(_ => _list[0]).ToArray();   // losses hold no state: one object serves all
+        if (_list.Length != outputNames.Count)
+            throw new ArgumentException(
+                $"When passing a list as loss, it should have one entry per model output. The model has {outputNames.Count} outputs ({string.Join(", ", outputNames)}), but you passed loss={_list.Length} entries.");
+        return _list;
+    }
+
+    /// <inheritdoc />
+    public IEnumerator<Loss?> GetEnumerator() => ((IEnumerable<Loss?>)_list).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
