@@ -13,16 +13,43 @@ public sealed class Variable : IDisposable
     private readonly Tensor _value;
     private bool _trainable;
 
-    /// <summary>Creates a variable holding <paramref name="initialValue"/> (taken over, not copied).</summary>
+    /// <summary>Creates a variable holding <paramref name="initialValue"/> (taken over, not copied), stored as given.</summary>
     public Variable(string name, string path, Tensor initialValue, bool trainable = true)
+        : this(name, path, initialValue.Native.detach(), trainable, null) { }
+
+    /// <summary>
+    /// Creates a variable over a native tensor kept as is (a fused kernel's parameter), stored in the runtime's layout:
+    /// axis i of the stored tensor is axis <c>storageAxes[i]</c> of the Keras layout.
+    /// </summary>
+    internal Variable(string name, string path, TorchTensor native, bool trainable, int[]? storageAxes)
     {
         Name = name;
         Path = path;
-        var native = initialValue.Native.detach();
         // Weights must outlive the scope they were created in (a layer is often built inside a predict or step scope).
         native.DetachFromDisposeScope();
         _value = new Tensor(native);
+        StorageAxes = storageAxes;
         Trainable = trainable;
+    }
+
+    /// <summary>
+    /// Creates a variable whose value the runtime keeps in another layout (a transposed or permuted Keras layout),
+    /// from <paramref name="kerasValue"/> in Keras layout.
+    /// </summary>
+    public static Variable InRuntimeLayout(string name, string path, Tensor kerasValue, int[] storageAxes, bool trainable = true) =>
+        new(name, path, kerasValue.Native.detach().permute(storageAxes.Select(a => (long)a).ToArray()).contiguous(), trainable, storageAxes);
+
+    /// <summary>For a variable kept in the runtime's layout: which Keras axis each stored axis is; null when they agree.</summary>
+    internal int[]? StorageAxes { get; }
+
+    /// <summary>The value in Keras layout (a view when the layouts differ). Owned by the variable.</summary>
+    public Tensor KerasValue => StorageAxes is null ? _value : new Tensor(_value.Native.permute(Inverse(StorageAxes)));
+
+    private static long[] Inverse(int[] axes)
+    {
+        var inverse = new long[axes.Length];
+        for (int i = 0; i < axes.Length; i++) inverse[axes[i]] = i;
+        return inverse;
     }
 
     /// <summary>Keras's short name, e.g. <c>kernel</c>.</summary>
@@ -31,8 +58,8 @@ public sealed class Variable : IDisposable
     /// <summary>Keras 3's path, e.g. <c>dense/kernel</c>.</summary>
     public string Path { get; internal set; }
 
-    /// <summary>The shape.</summary>
-    public Shape Shape => _value.Shape;
+    /// <summary>The shape in Keras layout (Dense kernel (in, out), LSTM kernel (in, 4·units)).</summary>
+    public Shape Shape => StorageAxes is null ? _value.Shape : new Shape(StorageAxes.Select((_, i) => _value.Shape[Array.IndexOf(StorageAxes, i)]).ToArray());
 
     /// <summary>The dtype.</summary>
     public DType DType => _value.DType;
@@ -49,7 +76,7 @@ public sealed class Variable : IDisposable
         }
     }
 
-    /// <summary>The current value. Owned by the variable: do not dispose it.</summary>
+    /// <summary>The current value in the runtime's layout (see <see cref="KerasValue"/>). Owned by the variable: do not dispose it.</summary>
     public Tensor Value => _value;
 
     /// <summary>The gradient left by the last backward pass, or null.</summary>
@@ -58,17 +85,18 @@ public sealed class Variable : IDisposable
     /// <summary>A variable reads as its current value.</summary>
     public static implicit operator Tensor(Variable variable) => variable._value;
 
-    /// <summary>Copies <paramref name="value"/> into the variable without recording a gradient.</summary>
+    /// <summary>Copies <paramref name="value"/> (Keras layout) into the variable without recording a gradient.</summary>
     /// <exception cref="ArgumentException">The shape differs.</exception>
     public void Assign(Tensor value)
     {
         if (value.Shape != Shape)
             throw new ArgumentException($"Cannot assign a value of shape {value.Shape} to variable '{Path}' of shape {Shape}.");
         using var noGrad = torch.no_grad();
-        _value.Native.copy_(value.Native);
+        var stored = StorageAxes is null ? value.Native : value.Native.permute(StorageAxes.Select(a => (long)a).ToArray());
+        _value.Native.copy_(stored);
     }
 
-    /// <summary>Copies a .NET array (in the variable's shape) into the variable.</summary>
+    /// <summary>Copies a .NET array (in the variable's Keras shape) into the variable.</summary>
     public void Assign(Array value)
     {
         using var scope = torch.NewDisposeScope();

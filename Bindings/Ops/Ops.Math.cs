@@ -84,6 +84,35 @@ public static partial class Ops
     /// <summary>A copy with its own memory.</summary>
     public static Tensor Copy(Tensor x) => Wrap(x.Native.clone());
 
+    /// <summary><c>x · weightᵀ + bias</c> for a weight stored (out, in), as the runtime keeps recurrent kernels.</summary>
+    public static Tensor LinearTransposed(Tensor x, Tensor weight, Tensor? bias) =>
+        Wrap(torch.nn.functional.linear(x.Native, weight.Native, bias?.Native));
+
+    /// <summary>
+    /// <paramref name="x"/> without gradient history, outside every memory scope (state kept across calls, such as a
+    /// stateful RNN's); the caller disposes it.
+    /// </summary>
+    public static Tensor Detached(Tensor x)
+    {
+        var native = x.Native.detach();
+        native.DetachFromDisposeScope();
+        return Wrap(native);
+    }
+
+    /// <summary>Reverses the order along <paramref name="axis"/>.</summary>
+    public static Tensor Flip(Tensor x, int axis) => Wrap(x.Native.flip(axis));
+
+    /// <summary>Splits into <paramref name="parts"/> equal chunks along <paramref name="axis"/> (views).</summary>
+    public static Tensor[] Split(Tensor x, int parts, int axis) => x.Native.chunk(parts, axis).Select(Wrap).ToArray();
+
+    /// <summary>The slice at <paramref name="index"/> of <paramref name="axis"/>, without that axis (a view).</summary>
+    public static Tensor Select(Tensor x, int axis, long index) => Wrap(x.Native.select(axis, index));
+
+    /// <summary>Looks up rows of <paramref name="table"/> for integer <paramref name="indices"/> of any shape.</summary>
+    public static Tensor Embedding(Tensor indices, Tensor table) =>
+        Wrap(table.Native.index_select(0, indices.Native.reshape(-1).to_type(ScalarType.Int64))
+            .reshape([.. indices.Native.shape, table.Native.shape[1]]));
+
     /// <summary>Reshapes to <paramref name="shape"/> (one entry may be -1).</summary>
     public static Tensor Reshape(Tensor x, params long[] shape) => Wrap(x.Native.reshape(shape));
 

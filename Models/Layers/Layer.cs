@@ -64,6 +64,9 @@ public abstract class Layer : IDisposable
     /// <summary>True when the layer makes a mask of its own (Embedding with maskZero, Masking).</summary>
     public virtual bool CreatesMasks => false;
 
+    /// <summary>False when <see cref="InputSpec"/> describes only the first input (a sequence beside its initial states).</summary>
+    protected virtual bool InputSpecCoversAllInputs => true;
+
     /// <summary>True when the layer computes in floating point and refuses integer or boolean inputs.</summary>
     protected virtual bool RequiresFloatInputs => false;
 
@@ -122,13 +125,26 @@ public abstract class Layer : IDisposable
             variables[i].Assign(weights[i]);
     }
 
-    /// <summary>Creates a weight of this layer, as Keras's <c>add_weight</c>.</summary>
+    /// <summary>
+    /// Creates a weight of this layer, as Keras's <c>add_weight</c>; <paramref name="shape"/> is the Keras shape, and
+    /// <paramref name="storageAxes"/> (optional) the permutation of it that the runtime computes with fastest.
+    /// </summary>
     protected Variable AddWeight(string name, IReadOnlyList<int> shape, Initializer initializer, bool trainable = true,
-        Regularizer? regularizer = null, Constraint? constraint = null, DType? dtype = null)
+        Regularizer? regularizer = null, Constraint? constraint = null, DType? dtype = null, int[]? storageAxes = null,
+        string? pathPrefix = null)
     {
         using var scope = Ops.NewScope();
         var value = initializer.Call(shape, dtype ?? DType);
-        var variable = new Variable(name, $"{Name}/{name}", value, trainable);
+        string path = $"{pathPrefix ?? Name}/{name}";
+        var variable = storageAxes is null
+            ? new Variable(name, path, value, trainable)
+            : Variable.InRuntimeLayout(name, path, value, storageAxes, trainable);
+        return TrackWeight(variable, regularizer, constraint);
+    }
+
+    /// <summary>Makes <paramref name="variable"/> one of this layer's weights (for variables made by a fused kernel).</summary>
+    protected Variable TrackWeight(Variable variable, Regularizer? regularizer = null, Constraint? constraint = null)
+    {
         _variables.Add(variable);
         _weightOptions[variable] = (regularizer, constraint);
         return variable;
@@ -143,7 +159,7 @@ public abstract class Layer : IDisposable
             foreach (var layer in SelfAndSubLayers().Distinct())
                 foreach (var (variable, options) in layer._weightOptions)
                     if (options.Regularizer is { } regularizer)
-                        losses.Add(regularizer.Call(variable));
+                        losses.Add(regularizer.Call(variable.KerasValue));
             return losses;
         }
     }
@@ -156,7 +172,7 @@ public abstract class Layer : IDisposable
                 if (options.Constraint is { } constraint)
                 {
                     using var scope = Ops.NewScope();
-                    variable.Assign(constraint.Call(variable));
+                    variable.Assign(constraint.Call(variable.KerasValue));
                 }
     }
 
@@ -164,7 +180,7 @@ public abstract class Layer : IDisposable
     protected (Regularizer? Regularizer, Constraint? Constraint) WeightOptions(Variable variable) => _weightOptions[variable];
 
     /// <summary>A weight's value in Keras layout; layers that keep another layout override this.</summary>
-    protected virtual Array ToKerasArray(Variable variable) => ToNDArray(variable.Value);
+    protected virtual Array ToKerasArray(Variable variable) => ToNDArray(variable.KerasValue);
 
     private static Array ToNDArray(Tensor value) => value.DType switch
     {
@@ -262,8 +278,11 @@ public abstract class Layer : IDisposable
     public virtual IReadOnlyList<Tensor?> ComputeMasks(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, int outputCount) =>
         Enumerable.Repeat(SupportsMasking && masks.Count > 0 ? masks[0] : null, outputCount).ToArray();
 
+    /// <summary>The computation for one input that gives several outputs (an LSTM with <c>returnState</c>).</summary>
+    protected virtual IReadOnlyList<Tensor> CallCoreOutputs(Tensor inputs, CallContext context) => [CallCore(inputs, context)];
+
     internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool asList, CallContext context) =>
-        asList ? CallCore(inputs, context) : [CallCore(inputs[0], context)];
+        asList ? CallCore(inputs, context) : CallCoreOutputs(inputs[0], context);
 
     internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList)
     {
@@ -321,7 +340,7 @@ public abstract class Layer : IDisposable
                 throw new ArgumentException(
                     $"Layer \"{Name}\" ({ClassName}){(nodeIndex is int n ? $", node {n}," : "")} expects floating-point inputs, but input {i} " +
                     $"has dtype {dtypes[i].KerasName()} (shape {shapes[i]}). Cast it to float32 first, or feed integer ids through an Embedding layer.");
-            InputSpec?.Check(this, i, shapes[i]);
+            if (i == 0 || InputSpecCoversAllInputs) InputSpec?.Check(this, i, shapes[i]);
         }
     }
 

@@ -69,7 +69,7 @@ public abstract class Optimizer : IKerasSerializable
     protected Variable Slot(Variable variable, string name, double initialValue = 0.0)
     {
         if (_slots.TryGetValue((variable, name), out var slot)) return slot;
-        var shape = variable.Shape.Select(d => d!.Value).ToArray();
+        var shape = variable.Value.Shape.Select(d => d!.Value).ToArray();   // the runtime layout, as the gradients
         slot = new Variable(name, $"{Name}/{variable.Path.Replace('/', '_')}_{name}", Ops.Full(shape, initialValue, variable.DType), trainable: false);
         _slots[(variable, name)] = slot;
         return slot;
