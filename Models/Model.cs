@@ -181,6 +181,22 @@ public partial class Model : Layer
         return results;
     }
 
+    /// <summary>Keras 3's object paths: the model's own group, then each layer under layers/ by snake-cased class name with a counter.</summary>
+    internal override IEnumerable<(string Path, string Name, IReadOnlyList<Variable> Variables)> KerasWeightTree(string path)
+    {
+        yield return (path, Name, []);
+        var used = new Dictionary<string, int>();
+        string prefix = path.Length == 0 ? "layers" : $"{path}/layers";
+        foreach (var layer in Layers)
+        {
+            string baseName = Naming.ToSnakeCase(layer.ClassName);
+            int count = used.GetValueOrDefault(baseName, -1) + 1;
+            used[baseName] = count;
+            string name = count == 0 ? baseName : $"{baseName}_{count}";
+            foreach (var group in layer.KerasWeightTree($"{prefix}/{name}")) yield return group;
+        }
+    }
+
     private void CheckInputShapes(IReadOnlyList<Shape> inputShapes)
     {
         if (inputShapes.Count != _inputs.Count)

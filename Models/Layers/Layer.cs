@@ -176,6 +176,18 @@ public abstract class Layer : IDisposable
                 }
     }
 
+    /// <summary>This layer's own variables (not its sublayers'), trainable first, as Keras 3 saves them under <c>vars</c>.</summary>
+    internal IReadOnlyList<Variable> OwnVariables => _variables.Where(v => v.Trainable).Concat(_variables.Where(v => !v.Trainable)).ToArray();
+
+    /// <summary>
+    /// The groups of Keras 3's weights file for this layer under <paramref name="path"/>: each path, the name Keras records for it, and the
+    /// variables saved in its <c>vars</c> group (a recurrent layer keeps its weights under <c>cell</c>, a model under <c>layers</c>).
+    /// </summary>
+    internal virtual IEnumerable<(string Path, string Name, IReadOnlyList<Variable> Variables)> KerasWeightTree(string path)
+    {
+        yield return (path, Name, OwnVariables);
+    }
+
     /// <summary>The regularizer and constraint a weight was created with.</summary>
     protected (Regularizer? Regularizer, Constraint? Constraint) WeightOptions(Variable variable) => _weightOptions[variable];
 

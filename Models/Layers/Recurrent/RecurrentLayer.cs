@@ -184,6 +184,14 @@ public abstract class RecurrentLayer : Layer
         return (Ops.Stack(outputs, 1), states);
     }
 
+    /// <inheritdoc />
+    internal override IEnumerable<(string Path, string Name, IReadOnlyList<Variable> Variables)> KerasWeightTree(string path)
+    {
+        // Keras 3 keeps a recurrent layer's weights in its cell: layers/lstm/cell/vars/0.
+        yield return (path, Name, []);
+        yield return ($"{path}/cell", $"{Naming.ToSnakeCase(ClassName)}_cell", OwnVariables);
+    }
+
     /// <summary>Clears the states of a stateful layer (the next batch starts from zeros).</summary>
     public void ResetStates()
     {

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using PureHDF;
+using System.Text.Json.Nodes;
+using TfFunctional.Layers;
+using TfFunctional.Saving;
+
+namespace TfFunctional;
+
+public static partial class Keras
+{
+    /// <summary>
+    /// Loads a model saved by Keras or by <see cref="Model.Save"/>: <c>.keras</c> (Keras 3) or legacy <c>.h5</c>
+    /// (Keras 1, 2 and tf.keras), architecture and weights.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="KerasFormatException">The file cannot be read; the message names the file and the entry.</exception>
+    public static Model LoadModel(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"File not found: filepath={path}. Please ensure the file is an accessible `.keras` or `.h5` file.", path);
+        string fileName = Path.GetFileName(path);
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+        {
+            using var stream = File.OpenRead(path);
+            return KerasFiles.Guard(fileName, () => KerasArchive.Read(stream, fileName));
+        }
+        using var file = KerasFiles.OpenHdf5(path);
+        return KerasFiles.Guard(fileName, () =>
+        {
+            var (config, options) = LegacyH5File.ReadHeader(file);
+            if (config is null)
+                throw new KerasFormatException($"{fileName} holds no model_config attribute: it is a weights file. Build the model, then call LoadWeights.");
+            var model = ModelLoader.Load(config, options);
+            var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
+            LegacyH5File.ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
+            return model;
+        });
+    }
+
+    /// <summary>A model (with fresh weights) from the JSON of <c>model.to_json()</c>, Keras 3 or 2.</summary>
+    /// <exception cref="KerasFormatException">The JSON is not a model config.</exception>
+    public static Model ModelFromJson(string json)
+    {
+        JsonObject config;
+        try
+        {
+            config = JsonNode.Parse(json) as JsonObject ?? throw new KerasFormatException("The JSON is not an object.");
+        }
+        catch (JsonException e)
+        {
+            throw new KerasFormatException($"The JSON cannot be parsed: {e.Message}", e);
+        }
+        string version = config["keras_version"]?.GetValue<string>() ?? (config.ContainsKey("module") ? "3" : "2");
+        return ModelLoader.Load(config, new LoadOptions(version));
+    }
+
+    /// <summary>Registers a layer class of your own so that files using it load: <paramref name="factory"/> makes it from its config.</summary>
+    public static void RegisterLayer(string className, Func<LayerConfig, Layer> factory) => LayerFactory.Register(className, factory);
+}

@@ -1,0 +1,98 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace TfFunctional.Saving;
+
+/// <summary>Keras 3's <c>.keras</c> file: a zip of <c>metadata.json</c>, <c>config.json</c> and <c>model.weights.h5</c>.</summary>
+internal static class KerasArchive
+{
+    public static void Write(Model model, Stream stream)
+    {
+        if (model.Weights.Count > 0 && UsesLegacyHardSigmoid(model))
+            throw new NotSupportedException(
+                $"Model \"{model.Name}\" uses Keras 2's hard_sigmoid (clip(0.2x + 0.5, 0, 1)), which the .keras format cannot express: Keras 3 " +
+                "reads hard_sigmoid as relu6(x + 3) / 6. Save it as .h5 to keep its meaning.");
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+        WriteText(zip, "metadata.json", new JsonObject
+        {
+            ["keras_version"] = LegacyH5File.WrittenKerasVersion,
+            ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        }.ToJsonString());
+        WriteText(zip, "config.json", ModelConfig.Serialize(model, ConfigFormat.Keras3).ToJsonString());
+        var weights = zip.CreateEntry("model.weights.h5", CompressionLevel.NoCompression);
+        using var buffer = new MemoryStream();
+        KerasWeightsFile.Write(model, buffer);
+        using var entry = weights.Open();
+        buffer.Position = 0;
+        buffer.CopyTo(entry);
+    }
+
+    public static Model Read(Stream stream, string fileName)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new KerasFormatException($"{fileName} is not a .keras file: it is not a zip archive ({e.Message}).", e);
+        }
+        using (zip)
+        {
+            var configEntry = zip.GetEntry("config.json")
+                ?? throw new KerasFormatException($"{fileName}: the archive has no config.json (entries: {string.Join(", ", zip.Entries.Select(e => e.FullName))}).");
+            var config = ParseJson(configEntry, fileName) as JsonObject
+                ?? throw new KerasFormatException($"{fileName}: config.json is not a JSON object.");
+            string version = zip.GetEntry("metadata.json") is { } metadata
+                ? (ParseJson(metadata, fileName) as JsonObject)?["keras_version"]?.GetValue<string>() ?? "3"
+                : "3";
+            var model = ModelLoader.Load(config, new LoadOptions(version));
+            var weightsEntry = zip.GetEntry("model.weights.h5");
+            if (weightsEntry is null)
+            {
+                if (model.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
+                return model;
+            }
+            using var weights = new MemoryStream();
+            using (var entryStream = weightsEntry.Open()) entryStream.CopyTo(weights);
+            weights.Position = 0;
+            try
+            {
+                KerasWeightsFile.Read(model, weights, $"{fileName}/model.weights.h5");
+            }
+            catch (Exception e) when (e is not KerasFormatException)
+            {
+                throw new KerasFormatException($"{fileName}: model.weights.h5 cannot be read: {e.Message}", e);
+            }
+            return model;
+        }
+    }
+
+    private static JsonNode? ParseJson(ZipArchiveEntry entry, string fileName)
+    {
+        try
+        {
+            using var reader = new StreamReader(entry.Open());
+            return JsonNode.Parse(reader.ReadToEnd());
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException)
+        {
+            throw new KerasFormatException($"{fileName}: {entry.FullName} cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static void WriteText(ZipArchive zip, string name, string text)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open());
+        writer.Write(text);
+    }
+
+    private static bool UsesLegacyHardSigmoid(Model model) =>
+        model.Layers.Any(l => l is Layers.LSTM { RecurrentActivation: var a } && ReferenceEquals(a, Activations.ActivationFunction.HardSigmoidLegacy)
+                              || l is Layers.GRU { RecurrentActivation: var g } && ReferenceEquals(g, Activations.ActivationFunction.HardSigmoidLegacy)
+                              || l is Layers.Dense { Activation: var d } && ReferenceEquals(d, Activations.ActivationFunction.HardSigmoidLegacy)
+                              || l is Layers.Activation { Function: var f } && ReferenceEquals(f, Activations.ActivationFunction.HardSigmoidLegacy)
+                              || l is Model nested && UsesLegacyHardSigmoid(nested));
+}

@@ -1,0 +1,78 @@
+using PureHDF;
+using TfFunctional.Layers;
+
+namespace TfFunctional.Saving;
+
+/// <summary>
+/// Keras 3's <c>model.weights.h5</c>: one group per object path (<c>layers/dense_1/vars</c>, <c>layers/lstm/cell/vars</c>),
+/// each holding its variables as datasets <c>0</c>, <c>1</c>, … in Keras layout, with the layer's name as attribute.
+/// </summary>
+internal static class KerasWeightsFile
+{
+    public static void Write(Model model, Stream stream)
+    {
+        var root = new H5File();
+        foreach (var (path, name, variables) in model.KerasWeightTree(""))
+        {
+            var vars = new H5Group { Attributes = new() { ["name"] = name } };
+            for (int i = 0; i < variables.Count; i++)
+                vars[i.ToString()] = ToArray(variables[i]);
+            GroupAt(root, path)["vars"] = vars;
+        }
+        root.Write(stream);
+    }
+
+    public static void Read(Model model, Stream stream, string fileName)
+    {
+        using var file = H5File.Open(stream, leaveOpen: true);
+        var problems = new List<string>();
+        var assignments = new List<(Variable Variable, Array Value)>();
+        foreach (var (path, _, variables) in model.KerasWeightTree(""))
+        {
+            if (variables.Count == 0) continue;
+            string groupPath = path.Length == 0 ? "vars" : $"{path}/vars";
+            if (!file.LinkExists(groupPath))
+            {
+                problems.Add($"'{groupPath}' is missing (expected {variables.Count} weights: {string.Join(", ", variables.Select(v => v.Path))})");
+                continue;
+            }
+            var group = file.Group(groupPath);
+            var stored = group.Children().OfType<IH5Dataset>().Select(d => d.Name).ToHashSet();
+            if (stored.Count != variables.Count)
+                problems.Add($"'{groupPath}' holds {stored.Count} weights, but layer weights [{string.Join(", ", variables.Select(v => v.Path))}] are {variables.Count}");
+            for (int i = 0; i < variables.Count && i < stored.Count; i++)
+            {
+                var dataset = group.Dataset(i.ToString());
+                var value = H5Values.ReadFloatArray(dataset, variables[i].Shape, $"{groupPath}/{i}", variables[i].Path, problems);
+                if (value is not null) assignments.Add((variables[i], value));
+            }
+        }
+        if (problems.Count > 0)
+            throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
+        foreach (var (variable, value) in assignments) variable.Assign(value);
+    }
+
+    private static H5Group GroupAt(H5Group root, string path)
+    {
+        var group = root;
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!group.TryGetValue(part, out var child))
+                group[part] = child = new H5Group();
+            group = (H5Group)child;
+        }
+        return group;
+    }
+
+    internal static Array ToArray(Variable variable)
+    {
+        using var scope = Ops.NewScope();
+        return variable.DType switch
+        {
+            DType.Float64 => variable.KerasValue.ToNDArray<double>(),
+            DType.Int32 => variable.KerasValue.ToNDArray<int>(),
+            DType.Int64 => variable.KerasValue.ToNDArray<long>(),
+            _ => variable.KerasValue.ToNDArray<float>(),
+        };
+    }
+}

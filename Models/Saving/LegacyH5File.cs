@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using PureHDF;
+using TfFunctional.Layers;
+
+namespace TfFunctional.Saving;
+
+/// <summary>
+/// The legacy HDF5 format of Keras 2 / tf.keras: root attributes <c>keras_version</c>, <c>backend</c>,
+/// <c>model_config</c>; group <c>model_weights</c> with <c>layer_names</c>, one group per layer with
+/// <c>weight_names</c>; weights loaded by position over the layers that have weights (or by name).
+/// </summary>
+internal static class LegacyH5File
+{
+    /// <summary>The Keras version we write: configs follow Keras 2's keys, activations Keras 3's meaning.</summary>
+    public const string WrittenKerasVersion = "3.6.0";
+
+    public static void WriteModel(Model model, Stream stream)
+    {
+        var root = new H5File
+        {
+            Attributes = new()
+            {
+                ["keras_version"] = WrittenKerasVersion,
+                ["backend"] = "tensorflow",
+                ["model_config"] = ModelConfig.Serialize(model, ConfigFormat.Keras2).ToJsonString(),
+            },
+            ["model_weights"] = WeightsGroup(model),
+        };
+        root.Write(stream);
+    }
+
+    public static void WriteWeights(Model model, Stream stream)
+    {
+        var group = WeightsGroup(model);
+        var root = new H5File { Attributes = group.Attributes };
+        foreach (var (name, child) in group) root[name] = child;
+        root.Write(stream);
+    }
+
+    private static H5Group WeightsGroup(Model model)
+    {
+        var layers = model.Layers;
+        var group = new H5Group
+        {
+            Attributes = new()
+            {
+                ["layer_names"] = layers.Select(l => l.Name).ToArray(),
+                ["backend"] = "tensorflow",
+                ["keras_version"] = WrittenKerasVersion,
+            },
+        };
+        foreach (var layer in layers)
+        {
+            var weights = LegacyWeights(layer);
+            var layerGroup = new H5Group { Attributes = new() { ["weight_names"] = weights.Select(w => w.Path + ":0").ToArray() } };
+            foreach (var weight in weights)
+            {
+                // "dense/kernel:0" is stored as the dataset kernel:0 inside the subgroup dense.
+                var parts = (weight.Path + ":0").Split('/');
+                var target = layerGroup;
+                foreach (var part in parts[..^1])
+                {
+                    if (!target.TryGetValue(part, out var child)) target[part] = child = new H5Group();
+                    target = (H5Group)child;
+                }
+                target[parts[^1]] = KerasWeightsFile.ToArray(weight);
+            }
+            group[layer.Name] = layerGroup;
+        }
+        return group;
+    }
+
+    /// <summary>Keras 2's <c>_legacy_weights</c>: trainable weights, then non-trainable ones.</summary>
+    internal static IReadOnlyList<Variable> LegacyWeights(Layer layer) =>
+        layer.TrainableWeights.Concat(layer.NonTrainableWeights).Distinct().ToArray();
+
+    /// <summary>The model config and how to read the file: no keras_version attribute means Keras 1.</summary>
+    public static (JsonObject? Config, LoadOptions Options) ReadHeader(IH5Object root)
+    {
+        string version = ReadStringAttribute(root, "keras_version") ?? "1";
+        string backend = ReadStringAttribute(root, "backend") ?? "tensorflow";
+        var options = new LoadOptions(version, backend);
+        string? config = ReadStringAttribute(root, "model_config");
+        return (config is null ? null : JsonNode.Parse(config) as JsonObject, options);
+    }
+
+    /// <summary>Sets the model's weights from a legacy weights group (<c>model_weights</c> or the root of a weights file).</summary>
+    public static void ReadWeights(Model model, IH5Group group, LoadOptions options, string fileName, bool byName, bool skipMismatch)
+    {
+        var fileLayers = ReadStrings(group, "layer_names")
+            ?? throw new KerasFormatException($"{fileName}: the weights group has no 'layer_names' attribute.");
+        var stored = new List<(string Name, IH5Group Group, string[] WeightNames)>();
+        foreach (string name in fileLayers)
+        {
+            if (!group.LinkExists(name)) throw new KerasFormatException($"{fileName}: layer_names lists '{name}', but there is no group '{name}'.");
+            var layerGroup = group.Group(name);
+            var weightNames = ReadStrings(layerGroup, "weight_names") ?? [];
+            if (weightNames.Length > 0) stored.Add((name, layerGroup, weightNames));
+        }
+        var layers = model.Layers.Where(l => LegacyWeights(l).Count > 0).ToArray();
+        var pairs = new List<(Layer Layer, IH5Group Group, string[] WeightNames)>();
+        if (byName)
+        {
+            foreach (var layer in layers)
+            {
+                var match = stored.FirstOrDefault(s => s.Name == layer.Name);
+                if (match.Group is not null) pairs.Add((layer, match.Group, match.WeightNames));
+            }
+        }
+        else
+        {
+            if (stored.Count != layers.Length)
+                throw new KerasFormatException(
+                    $"{fileName}: you are trying to load a weight file containing {stored.Count} layers with weights ({string.Join(", ", stored.Select(s => s.Name))}) " +
+                    $"into a model with {layers.Length} layers with weights ({string.Join(", ", layers.Select(l => l.Name))}).");
+            for (int i = 0; i < layers.Length; i++) pairs.Add((layers[i], stored[i].Group, stored[i].WeightNames));
+        }
+
+        var problems = new List<string>();
+        var assignments = new List<(Variable, Array)>();
+        foreach (var (layer, layerGroup, weightNames) in pairs)
+        {
+            var variables = LegacyWeights(layer);
+            var values = weightNames.Select(w => layerGroup.LinkExists(w)
+                ? H5Values.ReadFlatWithShape(layerGroup.Dataset(w))
+                : throw new KerasFormatException($"{fileName}: layer '{layer.Name}' lists weight '{w}', which the file does not hold.")).ToList();
+            values = LegacyConversions.Apply(layer, values, options);
+            if (values.Count != variables.Count)
+            {
+                string message = $"layer '{layer.Name}' ({layer.ClassName}) expects {variables.Count} weights, but the file holds {values.Count} ({string.Join(", ", weightNames)})";
+                if (skipMismatch) continue;
+                problems.Add(message);
+                continue;
+            }
+            for (int i = 0; i < variables.Count; i++)
+            {
+                if (values[i].Shape != variables[i].Shape)
+                {
+                    if (skipMismatch) continue;
+                    problems.Add($"layer '{layer.Name}' weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{weightNames[Math.Min(i, weightNames.Length - 1)]}' in the file has shape {values[i].Shape}");
+                    continue;
+                }
+                assignments.Add((variables[i], H5Values.Reshape(values[i].Values, values[i].Shape)));
+            }
+        }
+        if (problems.Count > 0)
+            throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
+        foreach (var (variable, value) in assignments) variable.Assign(value);
+    }
+
+    internal static string? ReadStringAttribute(IH5Object obj, string name)
+    {
+        if (!obj.AttributeExists(name)) return null;
+        var attribute = obj.Attribute(name);
+        return attribute.Space.Dimensions.Length == 0 ? attribute.Read<string>() : attribute.Read<string[]>().FirstOrDefault();
+    }
+
+    /// <summary>A string-list attribute, joined from Keras's chunks (<c>layer_names0</c>, <c>layer_names1</c>, …) when split.</summary>
+    internal static string[]? ReadStrings(IH5Object obj, string name)
+    {
+        if (obj.AttributeExists(name)) return ReadArray(obj.Attribute(name));
+        if (!obj.AttributeExists(name + "0")) return null;
+        var all = new List<string>();
+        for (int chunk = 0; obj.AttributeExists($"{name}{chunk}"); chunk++) all.AddRange(ReadArray(obj.Attribute($"{name}{chunk}")));
+        return all.ToArray();
+    }
+
+    private static string[] ReadArray(IH5Attribute attribute) =>
+        attribute.Space.Dimensions.Length == 0 ? [attribute.Read<string>()]
+        : attribute.Space.Dimensions[0] == 0 ? [] : attribute.Read<string[]>();
+}

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using TfFunctional.Layers;
+
+namespace TfFunctional.Saving;
+
+/// <summary>The two ways Keras writes a model's architecture: Keras 3 (<c>.keras</c>) and Keras 2 (legacy <c>.h5</c>, <c>to_json</c>).</summary>
+public enum ConfigFormat
+{
+    /// <summary>Keras 3: DTypePolicy objects, <c>batch_shape</c>, <c>{"args": [...], "kwargs": {}}</c> inbound nodes.</summary>
+    Keras3,
+    /// <summary>Keras 2 / tf.keras: <c>"float32"</c> dtypes, <c>batch_input_shape</c>, <c>[[["input_1", 0, 0, {}]]]</c> nodes.</summary>
+    Keras2,
+}
+
+/// <summary>Writes a model's architecture as the JSON Keras writes, layer by layer with its inbound nodes.</summary>
+internal static class ModelConfig
+{
+    /// <summary><c>{"module": ..., "class_name": ..., "config": ..., ...}</c> for a whole model.</summary>
+    public static JsonObject Serialize(Model model, ConfigFormat format)
+    {
+        var json = format == ConfigFormat.Keras3
+            ? new JsonObject
+            {
+                ["module"] = model is Sequential ? "keras" : "keras.src.models.functional",
+                ["class_name"] = model.ClassName,
+                ["config"] = ModelBody(model, format),
+                ["registered_name"] = model.ClassName,
+                ["build_config"] = new JsonObject { ["input_shape"] = model is Sequential ? LayerConfig.ToNode(model.Inputs[0].Shape) : null },
+            }
+            : new JsonObject { ["class_name"] = model.ClassName, ["config"] = ModelBody(model, format) };
+        return json;
+    }
+
+    private static JsonObject ModelBody(Model model, ConfigFormat format)
+    {
+        if (model is Sequential sequential)
+        {
+            var layers = new JsonArray();
+            var input = (InputLayer)sequential.Inputs[0].Layer;
+            layers.Add(SerializeLayer(input, format));
+            foreach (var layer in sequential.Layers) layers.Add(SerializeLayer(layer, format));
+            var body = new JsonObject { ["name"] = model.Name, ["trainable"] = model.Trainable };
+            if (format == ConfigFormat.Keras3) body["dtype"] = DTypePolicy(model.DType);
+            body["layers"] = layers;
+            return body;
+        }
+
+        var nodes = new HashSet<Node>(model.Graph.Nodes);
+        var entries = new JsonArray();
+        foreach (var layer in model.Layers)
+        {
+            var entry = SerializeLayer(layer, format);
+            entry["name"] = layer.Name;
+            var inbound = new JsonArray();
+            foreach (var node in layer.InboundNodes.Where(nodes.Contains))
+                if (!node.IsInput) inbound.Add(SerializeNode(node, nodes, format));
+            entry["inbound_nodes"] = inbound;
+            entries.Add(entry);
+        }
+        JsonArray Endpoints(IReadOnlyList<KerasTensor> tensors) => new(tensors.Select(t =>
+            (JsonNode)new JsonArray(t.Layer.Name, KeptIndex(t.Node, nodes, format), t.KerasHistory.TensorIndex)).ToArray());
+        return new JsonObject
+        {
+            ["name"] = model.Name,
+            ["trainable"] = model.Trainable,
+            ["layers"] = entries,
+            ["input_layers"] = Endpoints(model.Inputs),
+            ["output_layers"] = Endpoints(model.Outputs),
+        };
+    }
+
+    /// <summary>A layer's <c>{class_name, config}</c> entry (models nest their own architecture).</summary>
+    public static JsonObject SerializeLayer(Layer layer, ConfigFormat format)
+    {
+        JsonObject config = layer is Model nested
+            ? ModelBody(nested, format)
+            : ToFormat(layer.GetConfig().Json, format, layer is InputLayer);
+        if (format == ConfigFormat.Keras2)
+            return new JsonObject { ["class_name"] = layer.ClassName, ["config"] = config };
+        var entry = new JsonObject
+        {
+            ["module"] = layer is Model ? (layer is Sequential ? "keras" : "keras.src.models.functional") : "keras.layers",
+            ["class_name"] = layer.ClassName,
+            ["config"] = config,
+            ["registered_name"] = layer is Model ? layer.ClassName : null,
+        };
+        if (layer.Built && layer is not (InputLayer or Model) && layer.InboundNodes.Count > 0)
+            entry["build_config"] = new JsonObject { ["input_shape"] = LayerConfig.ToNode(layer.InboundNodes[0].InputShapes[0]) };
+        return entry;
+    }
+
+    /// <summary>The position of a node among its layer's nodes that belong to the saved model, as Keras renumbers them.</summary>
+    private static int KeptIndex(Node node, HashSet<Node> modelNodes, ConfigFormat format)
+    {
+        if (node.IsInput) return 0;
+        var kept = node.Layer.InboundNodes.Where(n => modelNodes.Contains(n) && !IsSelfNode(n)).ToList();
+        // Keras 2 counts a nested functional model's own node (index 0) before its calls; Keras 3 has no such node.
+        int offset = node.Layer is Model && format == ConfigFormat.Keras2 ? 1 : 0;
+        return kept.IndexOf(node) + offset;
+    }
+
+    /// <summary>The node a functional model made for itself when created (Keras 2), not a call.</summary>
+    internal static bool IsSelfNode(Node node) => node.Layer is Model && node.Index == 0;
+
+    private static JsonNode SerializeNode(Node node, HashSet<Node> modelNodes, ConfigFormat format)
+    {
+        if (format == ConfigFormat.Keras2)
+            return new JsonArray(node.InputTensors.Select(t => (JsonNode)new JsonArray(
+                t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex, new JsonObject())).ToArray());
+        JsonNode Tensor(KerasTensor t) => new JsonObject
+        {
+            ["class_name"] = "__keras_tensor__",
+            ["config"] = new JsonObject
+            {
+                ["shape"] = LayerConfig.ToNode(t.Shape),
+                ["dtype"] = t.DType.KerasName(),
+                ["keras_history"] = new JsonArray(t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex),
+            },
+        };
+        JsonNode argument = node.InputsAreList
+            ? new JsonArray(node.InputTensors.Select(Tensor).ToArray())
+            : Tensor(node.InputTensors[0]);
+        return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = new JsonObject() };
+    }
+
+    private static JsonObject DTypePolicy(DType dtype) => new()
+    {
+        ["module"] = "keras",
+        ["class_name"] = "DTypePolicy",
+        ["config"] = new JsonObject { ["name"] = dtype.KerasName() },
+        ["registered_name"] = null,
+    };
+
+    /// <summary>Adapts a layer config written in Keras 2 keys to the format asked for.</summary>
+    private static JsonObject ToFormat(JsonObject config, ConfigFormat format, bool isInput)
+    {
+        var json = (JsonObject)config.DeepClone();
+        if (format == ConfigFormat.Keras2) return json;
+        if (isInput)
+        {
+            var result = new JsonObject { ["batch_shape"] = json["batch_input_shape"]?.DeepClone() };
+            foreach (var (key, value) in json)
+                if (key != "batch_input_shape") result[key] = value?.DeepClone();
+            return result;
+        }
+        json.Remove("batch_input_shape");
+        json.Remove("input_length");
+        if (json["dtype"] is JsonValue dtype) json["dtype"] = DTypePolicy(DTypes.Parse(dtype.GetValue<string>()));
+        foreach (var key in json.Select(p => p.Key).ToArray())
+        {
+            if (json[key] is not JsonObject nested || nested["class_name"] is null) continue;
+            string module = key.EndsWith("initializer") ? "keras.initializers"
+                : key.EndsWith("regularizer") ? "keras.regularizers"
+                : key.EndsWith("constraint") ? "keras.constraints"
+                : "keras.layers";
+            json[key] = new JsonObject
+            {
+                ["module"] = module,
+                ["class_name"] = nested["class_name"]!.DeepClone(),
+                ["config"] = nested["config"]?.DeepClone(),
+                ["registered_name"] = null,
+            };
+        }
+        return json;
+    }
+}

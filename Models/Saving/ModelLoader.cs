@@ -1,0 +1,212 @@
+using System.Text.Json.Nodes;
+using TfFunctional.Layers;
+
+namespace TfFunctional.Saving;
+
+/// <summary>
+/// Rebuilds a model from the architecture Keras wrote: Sequential and functional configs of Keras 3, 2 and 1, nested
+/// models, shared layers (a layer with several inbound nodes is called once per node, in an order where every input
+/// exists), and node indices as each format numbers them.
+/// </summary>
+internal static class ModelLoader
+{
+    /// <summary>The model of a <c>{"class_name": ..., "config": ...}</c> object.</summary>
+    public static Model Load(JsonObject json, LoadOptions options)
+    {
+        var unknown = ClassNames(json).Where(n => !LayerFactory.IsKnown(n)).ToArray();
+        if (unknown.Length > 0)
+            throw new KerasFormatException(LayerFactory.UnknownClassMessage(unknown));
+        string className = json["class_name"]?.GetValue<string>() ?? throw new KerasFormatException("The model config has no class_name.");
+        return className switch
+        {
+            "Sequential" => LoadSequential(json["config"]!, options),
+            "Functional" or "Model" => LoadFunctional(json["config"] as JsonObject ?? throw new KerasFormatException("The model config has no config object."), options),
+            _ => throw new KerasFormatException($"The file holds a {className}, not a Sequential or functional model."),
+        };
+    }
+
+    /// <summary>Every layer class name in the config, nested models included.</summary>
+    private static IEnumerable<string> ClassNames(JsonObject json)
+    {
+        var config = json["config"];
+        var layers = config is JsonArray list ? list : config?["layers"] as JsonArray;
+        foreach (var entry in layers ?? [])
+        {
+            if (entry is not JsonObject layer) continue;
+            string name = layer["class_name"]?.GetValue<string>() ?? "";
+            yield return name;
+            if (name is "Sequential" or "Functional" or "Model")
+                foreach (var inner in ClassNames(layer)) yield return inner;
+        }
+    }
+
+    private static Layer CreateLayer(JsonObject entry, LoadOptions options)
+    {
+        string className = entry["class_name"]?.GetValue<string>() ?? throw new KerasFormatException($"A layer entry has no class_name: {Shorten(entry)}");
+        if (className is "Sequential" or "Functional" or "Model")
+            return Load(entry, options);
+        var config = entry["config"] as JsonObject ?? throw new KerasFormatException($"Layer entry {Shorten(entry)} has no config.");
+        var layer = className == "InputLayer" ? CreateInput(config) : LayerFactory.Create(className, config, options);
+        if (config["trainable"]?.GetValue<bool>() == false) layer.Trainable = false;
+        return layer;
+    }
+
+    private static InputLayer CreateInput(JsonObject config)
+    {
+        var reader = new ConfigReader("InputLayer", config, new LoadOptions());
+        var batchShape = reader.Shape("batch_shape", "batch_input_shape")
+            ?? (reader.Shape("shape") is { } shape ? new int?[] { null }.Concat(shape).ToArray() : null)
+            ?? throw new KerasFormatException($"InputLayer '{reader.Name}' has no batch_shape.");
+        return new InputLayer(batchShape[1..], batchShape[0], DTypes.Parse(reader.DTypeName()), reader.Name);
+    }
+
+    private static Sequential LoadSequential(JsonNode config, LoadOptions options)
+    {
+        // Keras ≤ 2.2 wrote a bare list of layers; later versions {"name": ..., "layers": [...]}.
+        var layers = config as JsonArray ?? config["layers"] as JsonArray ?? throw new KerasFormatException("Sequential config has no layers.");
+        string? name = (config as JsonObject)?["name"]?.GetValue<string>();
+        var model = new Sequential(name: name);
+        bool first = true;
+        foreach (var entry in layers.OfType<JsonObject>())
+        {
+            var layerConfig = entry["config"] as JsonObject;
+            var batchShape = layerConfig is null ? null : new ConfigReader("", layerConfig, options).Shape("batch_input_shape", "batch_shape");
+            var layer = CreateLayer(entry, options);
+            if (first && layer is not InputLayer && batchShape is not null)
+                model.Add(new InputLayer(batchShape[1..], batchShape[0], layer.DType, layer.Name + "_input"));
+            model.Add(layer);
+            first = false;
+        }
+        return model;
+    }
+
+    private sealed record PendingNode(Layer Layer, JsonNode Spec);
+
+    private static Model LoadFunctional(JsonObject config, LoadOptions options)
+    {
+        var layers = config["layers"] as JsonArray ?? throw new KerasFormatException("Functional config has no layers.");
+        var byName = new Dictionary<string, Layer>();
+        var pending = new List<PendingNode>();
+        // The outputs of each call made while rebuilding, under the index the file uses for it.
+        var calls = new Dictionary<(string Layer, int Node), IReadOnlyList<KerasTensor>>();
+        foreach (var entry in layers.OfType<JsonObject>())
+        {
+            var layer = CreateLayer(entry, options);
+            string name = entry["name"]?.GetValue<string>() ?? layer.Name;
+            byName[name] = layer;
+            if (layer is InputLayer input) calls[(name, 0)] = [input.Tensor];
+            foreach (var node in entry["inbound_nodes"] as JsonArray ?? [])
+                if (node is not null) pending.Add(new PendingNode(layer, node));
+        }
+        var made = byName.Keys.ToDictionary(n => n, n => byName[n] is Model && options.KerasMajor < 3 ? 1 : 0);
+
+        while (pending.Count > 0)
+        {
+            bool progress = false;
+            for (int i = 0; i < pending.Count; i++)
+            {
+                var (layer, spec) = pending[i];
+                // A shared layer's calls are made in file order, so each gets the node index the file gives it.
+                if (pending.Take(i).Any(p => ReferenceEquals(p.Layer, layer))) continue;
+                var inputs = ResolveInputs(spec, calls, byName, out bool asList);
+                if (inputs is null) continue;
+                var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
+                string name = byName.First(p => ReferenceEquals(p.Value, layer)).Key;
+                calls[(name, made[name]++)] = outputs;
+                pending.RemoveAt(i);
+                progress = true;
+                break;
+            }
+            if (!progress)
+            {
+                var missing = pending.SelectMany(p => References(p.Spec)).Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
+                throw new KerasFormatException(missing.Length > 0
+                    ? $"The model config references layer(s) that it does not define: {string.Join(", ", missing)}."
+                    : $"The model config's inbound nodes cannot be resolved (a cycle or a missing node index) at layer '{pending[0].Layer.Name}'.");
+            }
+        }
+
+        IReadOnlyList<KerasTensor> Endpoints(string key)
+        {
+            var list = config[key] as JsonArray ?? throw new KerasFormatException($"Functional config has no {key}.");
+            // Keras 3 may write a single endpoint unwrapped: ["name", 0, 0].
+            var endpoints = list.Count == 3 && list[0] is JsonValue ? [list] : list.OfType<JsonArray>().ToArray();
+            return endpoints.Select(e => Lookup(calls, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
+                ?? throw new KerasFormatException($"The model's {key} refer to '{e[0]}' node {e[1]}, which the config does not make.")).ToArray();
+        }
+        var modelInputs = Endpoints("input_layers");
+        var modelOutputs = Endpoints("output_layers");
+        var model = new Model(modelInputs, modelOutputs, config["name"]?.GetValue<string>());
+        if (config["trainable"]?.GetValue<bool>() == false) model.Trainable = false;
+        return model;
+    }
+
+    private static KerasTensor? Lookup(Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, string layer, int node, int tensor) =>
+        calls.TryGetValue((layer, node), out var outputs) && tensor < outputs.Count ? outputs[tensor] : null;
+
+    private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec)
+    {
+        switch (spec)
+        {
+            case JsonObject { } obj when obj["class_name"]?.GetValue<string>() == "__keras_tensor__":
+                var history = obj["config"]!["keras_history"] as JsonArray;
+                if (history is not null)
+                    yield return (history[0]!.GetValue<string>(), history[1]!.GetValue<int>(), history[2]!.GetValue<int>());
+                break;
+            case JsonObject obj:
+                foreach (var child in obj.Select(p => p.Value).Where(v => v is not null))
+                    foreach (var r in References(child!)) yield return r;
+                break;
+            case JsonArray { Count: >= 3 } array when array[0] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                // Keras 1/2 reference: [name, node, tensor(, kwargs)]
+                yield return (array[0]!.GetValue<string>(), array[1]!.GetValue<int>(), array[2]!.GetValue<int>());
+                break;
+            case JsonArray array:
+                foreach (var child in array.Where(c => c is not null))
+                    foreach (var r in References(child!)) yield return r;
+                break;
+        }
+    }
+
+    /// <summary>The tensors a node spec refers to, or null while some are not made yet.</summary>
+    private static IReadOnlyList<KerasTensor>? ResolveInputs(JsonNode spec, Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls,
+        Dictionary<string, Layer> byName, out bool asList)
+    {
+        asList = false;
+        IEnumerable<(string Layer, int Node, int Tensor)> references;
+        if (spec is JsonObject node && node.ContainsKey("args"))
+        {
+            // Keras 3: {"args": [x or [x, y]], "kwargs": {"initial_state": [...], "mask": ...}}.
+            var args = node["args"] as JsonArray ?? [];
+            var first = args.Count > 0 ? args[0] : null;
+            asList = first is JsonArray;
+            references = first is null ? [] : References(first);
+            if (node["kwargs"]?["initial_state"] is JsonNode states)
+            {
+                references = references.Concat(References(states));
+                asList = true;
+            }
+        }
+        else
+        {
+            // Keras 1/2: [[name, node, tensor, kwargs], ...]; several references mean a list call.
+            references = References(spec).ToArray();
+            asList = ((IReadOnlyCollection<(string, int, int)>)references).Count > 1;
+        }
+        var tensors = new List<KerasTensor>();
+        foreach (var (layer, index, tensor) in references)
+        {
+            if (!byName.ContainsKey(layer)) return null;
+            var resolved = Lookup(calls, layer, index, tensor);
+            if (resolved is null) return null;
+            tensors.Add(resolved);
+        }
+        return tensors.Count == 0 ? null : tensors;
+    }
+
+    private static string Shorten(JsonNode node)
+    {
+        string text = node.ToJsonString();
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
+}

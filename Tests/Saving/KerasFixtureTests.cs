@@ -1,0 +1,91 @@
+using TfFunctional.Saving;
+
+namespace TfFunctional.Tests.Saving;
+
+/// <summary>Real files written by Python Keras, with the outputs recorded from them (../shared/fixtures/keras).</summary>
+public class KerasFixtureTests
+{
+    private static Model FromJsonAndWeights(string architecture, string weights)
+    {
+        var model = Keras.ModelFromJson(File.ReadAllText(Fixtures.Keras(architecture)));
+        model.LoadWeights(Fixtures.Keras(weights));
+        return model;
+    }
+
+    [Test]
+    public void UnsplitModelTfKeras24()
+    {
+        var model = Keras.LoadModel(Fixtures.Keras("lwtnn__lwtnn-test-data/unsplit-model/model.h5"));
+        using var y = model.Predict(Fixtures.RampVector(10));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn-test-data/unsplit-model/outputs.json"), "dense_0:"), "unsplit-model");
+    }
+
+    [Test]
+    public void AddDenseFunctionalKeras210()
+    {
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/add_dense_functional/architecture.json", "lwtnn__lwtnn-test-data/add_dense_functional/weights.h5");
+        Assert.That(model.Layers.Select(l => l.ClassName), Is.EqualTo(new[] { "InputLayer", "Dense", "Dense", "Add", "Dense", "Add", "Dense" }));
+        using var y = model.Predict(Fixtures.RampVector(5));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn/tests/data/add_dense_functional-out.json"), "dense_19_0:"), "add_dense_functional");
+    }
+
+    [Test]
+    public void DenseDropoutFunctionalKeras20()
+    {
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/Dense_dropout_functional/model.json", "lwtnn__lwtnn-test-data/Dense_dropout_functional/weights.h5");
+        using var y = model.Predict(Fixtures.RampVector(66));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn/tests/data/dense_dropout_functional-out.json"), "dense_6_0:"), "Dense_dropout_functional");
+    }
+
+    [Test]
+    public void EluKeras224()
+    {
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/elu/architecture.json", "lwtnn__lwtnn-test-data/elu/weights.h5");
+        using var y = model.Predict(Fixtures.RampVector(7));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpectedByLabels(Fixtures.Keras("lwtnn__lwtnn-test-data/elu/targets.json"),
+            Fixtures.Keras("lwtnn__lwtnn-test-data/elu/inputs.json"), "dense_1_0:"), "elu");
+    }
+
+    [Test]
+    public void SimpleRnnFunctionalKeras24()
+    {
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/simplernn_functional/simplernn_functional.json", "lwtnn__lwtnn-test-data/simplernn_functional/simplernn_functional_weights.h5");
+        int features = model.Inputs[0].Shape[2]!.Value;
+        using var y = model.Predict(Fixtures.RampSequence(features));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn/tests/data/simplernn_functional-out.json"), "dense_1_0:"), "simplernn_functional");
+    }
+
+    [Test]
+    public void LstmFunctionalKeras203Theano()
+    {
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/lstm_functional/model.json", "lwtnn__lwtnn-test-data/lstm_functional/weights.h5");
+        int features = model.Inputs[0].Shape[2]!.Value;
+        using var y = model.Predict(Fixtures.RampSequence(features));
+        Fixtures.AssertClose(y.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn/tests/data/lstm_functional-out.json"), "dense_1_0:"), "lstm_functional");
+    }
+
+    [Test]
+    public void MergeGraphTwoInputsTwoOutputs()
+    {
+        // GRU without reset_after and Keras 2's hard_sigmoid, a sequence and a vector input, two outputs.
+        var model = FromJsonAndWeights("lwtnn__lwtnn-test-data/merge-graph/arch.json", "lwtnn__lwtnn-test-data/merge-graph/weights.h5");
+        var outputs = model.PredictOutputs([Fixtures.RampSequence(4), Fixtures.RampVector(8)]);
+        string expected = Fixtures.Keras("lwtnn__lwtnn/tests/data/merge-graph-out.json");
+        Fixtures.AssertClose(outputs[0].ToArray<float>(), Fixtures.LwtnnExpected(expected, "flavor_0:"), "merge-graph flavor");
+        Fixtures.AssertClose(outputs[1].ToArray<float>(), Fixtures.LwtnnExpected(expected, "charge_0:"), "merge-graph charge");
+        foreach (var o in outputs) o.Dispose();
+    }
+
+    [Test]
+    public void UnknownLayersAreListedAtOnce()
+    {
+        string json = """
+            {"class_name": "Sequential", "config": {"name": "s", "layers": [
+              {"class_name": "FancyLayer", "config": {"name": "a", "batch_input_shape": [null, 3]}},
+              {"class_name": "OtherLayer", "config": {"name": "b"}},
+              {"class_name": "Dense", "config": {"name": "c", "units": 2}}]}}
+            """;
+        var error = Assert.Throws<KerasFormatException>(() => Keras.ModelFromJson(json))!;
+        Assert.That(error.Message, Does.StartWith("Unknown layer class(es): FancyLayer, OtherLayer.").And.Contain("Keras.RegisterLayer"));
+    }
+}
