@@ -9,7 +9,7 @@ internal static class KerasArchive
 {
     public static void Write(Model model, Stream stream)
     {
-        if (model.Weights.Count > 0 && UsesLegacyHardSigmoid(model))
+        if (LegacyH5File.VersionFor(model) != LegacyH5File.WrittenKerasVersion)
             throw new NotSupportedException(
                 $"Model \"{model.Name}\" uses Keras 2's hard_sigmoid (clip(0.2x + 0.5, 0, 1)), which the .keras format cannot express: Keras 3 " +
                 "reads hard_sigmoid as relu6(x + 3) / 6. Save it as .h5 to keep its meaning.");
@@ -88,11 +88,4 @@ internal static class KerasArchive
         using var writer = new StreamWriter(zip.CreateEntry(name, CompressionLevel.Optimal).Open());
         writer.Write(text);
     }
-
-    private static bool UsesLegacyHardSigmoid(Model model) =>
-        model.Layers.Any(l => l is Layers.LSTM { RecurrentActivation: var a } && ReferenceEquals(a, Activations.ActivationFunction.HardSigmoidLegacy)
-                              || l is Layers.GRU { RecurrentActivation: var g } && ReferenceEquals(g, Activations.ActivationFunction.HardSigmoidLegacy)
-                              || l is Layers.Dense { Activation: var d } && ReferenceEquals(d, Activations.ActivationFunction.HardSigmoidLegacy)
-                              || l is Layers.Activation { Function: var f } && ReferenceEquals(f, Activations.ActivationFunction.HardSigmoidLegacy)
-                              || l is Model nested && UsesLegacyHardSigmoid(nested));
 }

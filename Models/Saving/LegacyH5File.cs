@@ -14,13 +14,39 @@ internal static class LegacyH5File
     /// <summary>The Keras version we write: configs follow Keras 2's keys, activations Keras 3's meaning.</summary>
     public const string WrittenKerasVersion = "3.6.0";
 
+    /// <summary>
+    /// The version to record: Keras 2's when the model uses Keras 2's hard_sigmoid (a file loaded from Keras 2), so that
+    /// every reader keeps its meaning; Keras 3's otherwise. A model mixing both meanings cannot be written.
+    /// </summary>
+    internal static string VersionFor(Model model)
+    {
+        var names = ActivationNames(model).ToArray();
+        bool legacy = names.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoidLegacy));
+        bool modern = names.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoid));
+        if (legacy && modern)
+            throw new NotSupportedException(
+                $"Model \"{model.Name}\" uses both Keras 2's and Keras 3's hard_sigmoid; no Keras file can record both meanings.");
+        return legacy ? "2.15.0" : WrittenKerasVersion;
+    }
+
+    private static IEnumerable<Activations.ActivationFunction> ActivationNames(Model model) => model.Layers.SelectMany(l => l switch
+    {
+        Model nested => ActivationNames(nested),
+        LSTM lstm => [lstm.Activation, lstm.RecurrentActivation],
+        GRU gru => [gru.Activation, gru.RecurrentActivation],
+        SimpleRNN rnn => [rnn.Activation],
+        Dense dense => [dense.Activation],
+        Activation activation => [activation.Function],
+        _ => Array.Empty<Activations.ActivationFunction>(),
+    });
+
     public static void WriteModel(Model model, Stream stream)
     {
         var root = new H5File
         {
             Attributes = new()
             {
-                ["keras_version"] = WrittenKerasVersion,
+                ["keras_version"] = VersionFor(model),
                 ["backend"] = "tensorflow",
                 ["model_config"] = ModelConfig.Serialize(model, ConfigFormat.Keras2).ToJsonString(),
             },
@@ -46,7 +72,7 @@ internal static class LegacyH5File
             {
                 ["layer_names"] = layers.Select(l => l.Name).ToArray(),
                 ["backend"] = "tensorflow",
-                ["keras_version"] = WrittenKerasVersion,
+                ["keras_version"] = VersionFor(model),
             },
         };
         foreach (var layer in layers)

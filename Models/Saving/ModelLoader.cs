@@ -98,7 +98,10 @@ internal static class ModelLoader
             foreach (var node in entry["inbound_nodes"] as JsonArray ?? [])
                 if (node is not null) pending.Add(new PendingNode(layer, node));
         }
-        var made = byName.Keys.ToDictionary(n => n, n => byName[n] is Model && options.KerasMajor < 3 ? 1 : 0);
+        // Our nested models keep Keras 2's own node at index 0, so their calls are 1, 2, …; Keras 2 configs number
+        // them that way too, Keras 3 configs from 0.
+        var made = byName.Keys.ToDictionary(n => n, n => byName[n] is Model ? 1 : 0);
+        bool keras3Nodes = layers.OfType<JsonObject>().Any(l => (l["inbound_nodes"] as JsonArray)?.FirstOrDefault() is JsonObject);
 
         while (pending.Count > 0)
         {
@@ -108,7 +111,7 @@ internal static class ModelLoader
                 var (layer, spec) = pending[i];
                 // A shared layer's calls are made in file order, so each gets the node index the file gives it.
                 if (pending.Take(i).Any(p => ReferenceEquals(p.Layer, layer))) continue;
-                var inputs = ResolveInputs(spec, calls, byName, out bool asList);
+                var inputs = ResolveInputs(spec, calls, byName, keras3Nodes, out bool asList);
                 if (inputs is null) continue;
                 var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
                 string name = byName.First(p => ReferenceEquals(p.Value, layer)).Key;
@@ -131,7 +134,7 @@ internal static class ModelLoader
             var list = config[key] as JsonArray ?? throw new KerasFormatException($"Functional config has no {key}.");
             // Keras 3 may write a single endpoint unwrapped: ["name", 0, 0].
             var endpoints = list.Count == 3 && list[0] is JsonValue ? [list] : list.OfType<JsonArray>().ToArray();
-            return endpoints.Select(e => Lookup(calls, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
+            return endpoints.Select(e => Lookup(calls, byName, keras3Nodes, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
                 ?? throw new KerasFormatException($"The model's {key} refer to '{e[0]}' node {e[1]}, which the config does not make.")).ToArray();
         }
         var modelInputs = Endpoints("input_layers");
@@ -141,8 +144,12 @@ internal static class ModelLoader
         return model;
     }
 
-    private static KerasTensor? Lookup(Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, string layer, int node, int tensor) =>
-        calls.TryGetValue((layer, node), out var outputs) && tensor < outputs.Count ? outputs[tensor] : null;
+    private static KerasTensor? Lookup(Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, Dictionary<string, Layer> byName,
+        bool keras3Nodes, string layer, int node, int tensor)
+    {
+        if (keras3Nodes && byName.TryGetValue(layer, out var made) && made is Model) node++;
+        return calls.TryGetValue((layer, node), out var outputs) && tensor < outputs.Count ? outputs[tensor] : null;
+    }
 
     private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec)
     {
@@ -170,7 +177,7 @@ internal static class ModelLoader
 
     /// <summary>The tensors a node spec refers to, or null while some are not made yet.</summary>
     private static IReadOnlyList<KerasTensor>? ResolveInputs(JsonNode spec, Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls,
-        Dictionary<string, Layer> byName, out bool asList)
+        Dictionary<string, Layer> byName, bool keras3Nodes, out bool asList)
     {
         asList = false;
         IEnumerable<(string Layer, int Node, int Tensor)> references;
@@ -197,7 +204,7 @@ internal static class ModelLoader
         foreach (var (layer, index, tensor) in references)
         {
             if (!byName.ContainsKey(layer)) return null;
-            var resolved = Lookup(calls, layer, index, tensor);
+            var resolved = Lookup(calls, byName, keras3Nodes, layer, index, tensor);
             if (resolved is null) return null;
             tensors.Add(resolved);
         }
