@@ -1,0 +1,45 @@
+using TfFunctional.Examples;
+
+namespace TfFunctional.Tests.Examples;
+
+/// <summary>Each example of Examples/ in its quick form: it builds with the guide's parameter count, trains, saves and reloads.</summary>
+[NonParallelizable]
+public class ExampleTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void Setup()
+    {
+        Keras.ClearSession();
+        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-examples-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void Cleanup() => Directory.Delete(_folder, recursive: true);
+
+    private static IEnumerable<TestCaseData> Examples() =>
+        ExampleCatalog.All.Select(e => new TestCaseData(e.Name).SetName($"Example_{e.Name}"));
+
+    [TestCaseSource(nameof(Examples))]
+    public void RunsQuickly(string name)
+    {
+        var example = ExampleCatalog.All.Single(e => e.Name == name);
+        var output = new StringWriter();
+        var console = Console.Out;
+        Console.SetOut(output);
+        int code;
+        try
+        {
+            code = example.Run(ExampleOptions.Parse(["--quick", "--out", _folder]));
+        }
+        finally
+        {
+            Console.SetOut(console);
+        }
+        TestContext.Out.WriteLine(output.ToString());
+        Assert.That(code, Is.EqualTo(0), output.ToString());
+        Assert.That(output.ToString(), Does.Not.Contain("[FAILED]"));
+    }
+}
