@@ -13,6 +13,7 @@ internal static class Fixtures
 
     private static string FindRoot()
     {
+        if (Environment.GetEnvironmentVariable("TFFUNCTIONAL_FIXTURES") is { Length: > 0 } configured) return configured;
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null)
         {
@@ -22,7 +23,9 @@ internal static class Fixtures
             if (Directory.Exists(candidate)) return Path.GetFullPath(candidate);
             directory = directory.Parent;
         }
-        throw new DirectoryNotFoundException("../shared/fixtures not found above " + AppContext.BaseDirectory);
+        if (Directory.Exists("/work/shared/fixtures")) return "/work/shared/fixtures";
+        throw new DirectoryNotFoundException(
+            "../shared/fixtures not found above " + AppContext.BaseDirectory + "; set TFFUNCTIONAL_FIXTURES to its path.");
     }
 
     /// <summary>lwtnn's vector input: <c>linspace(-1, 1, n)</c>, batch 1.</summary>
