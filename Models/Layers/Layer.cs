@@ -30,7 +30,17 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>The layer's name, unique within a model.</summary>
-    public string Name { get; }
+    public string Name { get; private set; }
+
+    /// <summary>Renames a layer before it is built (wrappers name their inner layers forward_…, backward_…).</summary>
+    internal void Rename(string name)
+    {
+        if (Built) throw new InvalidOperationException($"Layer '{Name}' is built and can no longer be renamed.");
+        Name = name;
+    }
+
+    /// <summary>Layers held inside this one's config (a wrapper's <c>layer</c>), serialized in the file's format.</summary>
+    internal virtual IEnumerable<(string Key, Layer Layer)> NestedLayers => [];
 
     /// <summary>The class name written in Keras configs (<c>Dense</c>).</summary>
     public virtual string ClassName => GetType().Name;

@@ -13,6 +13,9 @@ internal static class LayerFactory
 
     private static readonly Dictionary<string, Func<ConfigReader, Layer>> BuiltIn = new()
     {
+        ["Convolution1D"] = c => BuiltIn!["Conv1D"](c),
+        ["Convolution2D"] = c => BuiltIn!["Conv2D"](c),
+        ["Convolution3D"] = c => BuiltIn!["Conv3D"](c),
         ["Dense"] = c => new Dense(c.Required("units", "output_dim"), c.Activation("activation", "linear"), c.Bool("use_bias", true, "bias"),
             c.Initializer("kernel_initializer", new GlorotUniform(), "init"), c.Initializer("bias_initializer", new Zeros()),
             c.Regularizer("kernel_regularizer", "W_regularizer"), c.Regularizer("bias_regularizer", "b_regularizer"),
@@ -66,7 +69,84 @@ internal static class LayerFactory
             c.Constraint("bias_constraint"), c.Double("dropout", 0, "dropout_W"), c.Double("recurrent_dropout", 0, "dropout_U"),
             c.Bool("return_sequences", false), c.Bool("return_state", false), c.Bool("go_backwards", false), c.Bool("stateful", false),
             c.Name, c.Trainable),
+        ["Conv1D"] = c => new Conv1D(c.Required("filters", "nb_filter"), KernelSize(c, 1), c.Ints("strides", "subsample_length", "subsample") ?? [1],
+            Padding(c), DataFormat(c), c.Ints("dilation_rate") ?? [1], c.Int("groups", 1), c.Activation("activation", "linear"),
+            c.Bool("use_bias", true, "bias"), c.Initializer("kernel_initializer", new GlorotUniform(), "init"), c.Initializer("bias_initializer", new Zeros()),
+            c.Regularizer("kernel_regularizer", "W_regularizer"), c.Regularizer("bias_regularizer", "b_regularizer"), c.Regularizer("activity_regularizer"),
+            c.Constraint("kernel_constraint", "W_constraint"), c.Constraint("bias_constraint", "b_constraint"), c.Name, c.Trainable),
+        ["Conv2D"] = c => new Conv2D(c.Required("filters", "nb_filter"), KernelSize(c, 2), c.Ints("strides", "subsample") ?? [1],
+            Padding(c), DataFormat(c), c.Ints("dilation_rate") ?? [1], c.Int("groups", 1), c.Activation("activation", "linear"),
+            c.Bool("use_bias", true, "bias"), c.Initializer("kernel_initializer", new GlorotUniform(), "init"), c.Initializer("bias_initializer", new Zeros()),
+            c.Regularizer("kernel_regularizer", "W_regularizer"), c.Regularizer("bias_regularizer", "b_regularizer"), c.Regularizer("activity_regularizer"),
+            c.Constraint("kernel_constraint", "W_constraint"), c.Constraint("bias_constraint", "b_constraint"), c.Name, c.Trainable),
+        ["Conv3D"] = c => new Conv3D(c.Required("filters", "nb_filter"), KernelSize(c, 3), c.Ints("strides", "subsample") ?? [1],
+            Padding(c), DataFormat(c), c.Ints("dilation_rate") ?? [1], c.Int("groups", 1), c.Activation("activation", "linear"),
+            c.Bool("use_bias", true, "bias"), c.Initializer("kernel_initializer", new GlorotUniform(), "init"), c.Initializer("bias_initializer", new Zeros()),
+            c.Regularizer("kernel_regularizer", "W_regularizer"), c.Regularizer("bias_regularizer", "b_regularizer"), c.Regularizer("activity_regularizer"),
+            c.Constraint("kernel_constraint", "W_constraint"), c.Constraint("bias_constraint", "b_constraint"), c.Name, c.Trainable),
+        ["MaxPooling1D"] = c => new MaxPooling1D(c.Ints("pool_size", "pool_length") ?? [2], Optional(c.Ints("strides", "stride")), Padding(c), DataFormat(c), c.Name),
+        ["MaxPooling2D"] = c => new MaxPooling2D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),
+        ["MaxPooling3D"] = c => new MaxPooling3D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),
+        ["AveragePooling1D"] = c => new AveragePooling1D(c.Ints("pool_size", "pool_length") ?? [2], Optional(c.Ints("strides", "stride")), Padding(c), DataFormat(c), c.Name),
+        ["AveragePooling2D"] = c => new AveragePooling2D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),
+        ["AveragePooling3D"] = c => new AveragePooling3D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),
+        ["GlobalMaxPooling1D"] = c => new GlobalMaxPooling1D(DataFormat(c), c.Bool("keepdims", false), c.Name),
+        ["GlobalMaxPooling2D"] = c => new GlobalMaxPooling2D(DataFormat(c), c.Bool("keepdims", false), c.Name),
+        ["GlobalAveragePooling1D"] = c => new GlobalAveragePooling1D(DataFormat(c), c.Bool("keepdims", false), c.Name),
+        ["GlobalAveragePooling2D"] = c => new GlobalAveragePooling2D(DataFormat(c), c.Bool("keepdims", false), c.Name),
+        ["UpSampling1D"] = c => new UpSampling1D(c.Int("size", 2, "length"), c.Name),
+        ["UpSampling2D"] = c => new UpSampling2D(c.Ints("size") ?? [2], DataFormat(c), c.String("interpolation") ?? "nearest", c.Name),
+        ["ZeroPadding1D"] = c => new ZeroPadding1D(c.Ints("padding") ?? [1], c.Name),
+        ["ZeroPadding2D"] = c => Margins(c, "padding") is { } pairs ? new ZeroPadding2D(pairs, DataFormat(c), c.Name) : new ZeroPadding2D(c.Ints("padding") ?? [1], DataFormat(c), c.Name),
+        ["Cropping1D"] = c => new Cropping1D(c.Ints("cropping") ?? [1], c.Name),
+        ["Cropping2D"] = c => Margins(c, "cropping") is { } pairs ? new Cropping2D(pairs, DataFormat(c), c.Name) : new Cropping2D(c.Ints("cropping") ?? [0], DataFormat(c), c.Name),
+        ["BatchNormalization"] = c => new BatchNormalization(c.Ints("axis")?[0] ?? -1, c.Double("momentum", 0.99), c.Double("epsilon", 1e-3),
+            c.Bool("center", true), c.Bool("scale", true), c.Initializer("beta_initializer", new Zeros()), c.Initializer("gamma_initializer", new Ones()),
+            c.Initializer("moving_mean_initializer", new Zeros()), c.Initializer("moving_variance_initializer", new Ones()),
+            c.Regularizer("beta_regularizer"), c.Regularizer("gamma_regularizer"), c.Constraint("beta_constraint"), c.Constraint("gamma_constraint"),
+            c.Name, c.Trainable),
+        ["LayerNormalization"] = c => new LayerNormalization(c.Ints("axis") ?? [-1], c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true),
+            c.Initializer("beta_initializer", new Zeros()), c.Initializer("gamma_initializer", new Ones()), c.Regularizer("beta_regularizer"),
+            c.Regularizer("gamma_regularizer"), c.Constraint("beta_constraint"), c.Constraint("gamma_constraint"), c.Name),
+        ["ReLU"] = c => new ReLU(c.Node("max_value") is null ? null : c.Double("max_value", 0), c.Double("negative_slope", 0), c.Double("threshold", 0), c.Name),
+        ["LeakyReLU"] = c => new LeakyReLU(c.Double("negative_slope", 0.3, "alpha"), c.Name),
+        ["ELU"] = c => new ELU(c.Double("alpha", 1.0), c.Name),
+        ["ThresholdedReLU"] = c => new ThresholdedReLU(c.Double("theta", 1.0), c.Name),
+        ["Softmax"] = c => new Softmax(c.Int("axis", -1), c.Name),
+        ["PReLU"] = c => new PReLU(c.Initializer("alpha_initializer", new Zeros(), "init"), c.Regularizer("alpha_regularizer"),
+            c.Constraint("alpha_constraint"), c.Ints("shared_axes"), c.Name),
+        ["GaussianNoise"] = c => new GaussianNoise(c.Double("stddev", 0, "sigma"), c.OptionalInt("seed"), c.Name),
+        ["GaussianDropout"] = c => new GaussianDropout(c.Double("rate", 0, "p"), c.OptionalInt("seed"), c.Name),
+        ["SpatialDropout1D"] = c => new SpatialDropout1D(c.Double("rate", 0, "p"), c.Name),
+        ["SpatialDropout2D"] = c => new SpatialDropout2D(c.Double("rate", 0, "p"), DataFormat(c), c.Name),
+        ["ActivityRegularization"] = c => new ActivityRegularization(c.Double("l1", 0), c.Double("l2", 0), c.Name),
+        ["TimeDistributed"] = c => new TimeDistributed(ModelLoader.CreateLayer(Nested(c, "layer"), c.Options), c.Name),
+        ["Bidirectional"] = c => new Bidirectional(ModelLoader.CreateLayer(Nested(c, "layer"), c.Options), c.String("merge_mode"),
+            c.Node("backward_layer") is JsonObject backward ? ModelLoader.CreateLayer(backward, c.Options) : null, c.Name),
     };
+
+    private static IntOrTuple KernelSize(ConfigReader c, int rank)
+    {
+        if (c.Ints("kernel_size", "filter_length") is { } size) return size;
+        // Keras 1: nb_row, nb_col (, nb_depth)
+        int[] legacy = new[] { "kernel_dim1", "nb_row", "nb_col" }.Where(k => c.Has(k)).Select(k => c.Int(k, 1)).ToArray();
+        return legacy.Length >= rank ? legacy[^rank..] : throw new KerasFormatException($"Layer '{c.Name}' ({c.ClassName}): config entry 'kernel_size' is missing.");
+    }
+
+    private static IntOrTuple? Optional(int[]? values) => values is null ? (IntOrTuple?)null : new IntOrTuple(values);
+
+    private static string Padding(ConfigReader c) => c.String("padding", "border_mode") ?? "valid";
+
+    /// <summary>Keras 1's dim_ordering "th" means channels_first.</summary>
+    private static string DataFormat(ConfigReader c) =>
+        c.String("data_format") ?? (c.String("dim_ordering") == "th" ? "channels_first" : "channels_last");
+
+    private static int[][]? Margins(ConfigReader c, string key) => c.Node(key) is JsonArray { Count: 2 } pairs && pairs.All(p => p is JsonArray)
+        ? pairs.Select(p => p!.AsArray().Select(v => v!.GetValue<int>()).ToArray()).ToArray()
+        : null;
+
+    private static JsonObject Nested(ConfigReader c, string key) =>
+        c.Node(key) as JsonObject ?? throw new KerasFormatException($"Layer '{c.Name}' ({c.ClassName}): config entry '{key}' is missing.");
 
     /// <summary>Registers a user layer class under the class name its Keras config carries.</summary>
     public static void Register(string className, Func<LayerConfig, Layer> factory)

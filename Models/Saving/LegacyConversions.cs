@@ -10,6 +10,17 @@ internal static class LegacyConversions
 {
     public static List<WeightValue> Apply(Layer layer, List<WeightValue> values, LoadOptions options)
     {
+        if (layer is Conv conv && values.Count > 0)
+        {
+            var kernel = values[0];
+            // Keras 1 with Theano ordering kept kernels (out, in, k…); Keras 2 keeps (k…, in, out).
+            if (options.KerasMajor < 2 && kernel.Shape[0] == conv.Filters && kernel.Shape[^1] != conv.Filters)
+                kernel = Transform(kernel, t => Ops.Transpose(t, [.. Enumerable.Range(2, conv.Rank).Select(i => (long)i), 1, 0]));
+            // Theano convolved with flipped kernels (any Keras version): flip the spatial axes back.
+            if (options.Theano)
+                kernel = Transform(kernel, t => Enumerable.Range(0, conv.Rank).Aggregate(t, (x, axis) => Ops.Flip(x, axis)));
+            return [kernel, .. values.Skip(1)];
+        }
         if (options.KerasMajor >= 2) return values;
         return layer switch
         {
@@ -27,6 +38,13 @@ internal static class LegacyConversions
         JoinColumns(gateStarts.Select(g => values[g + 1]).ToArray()),
         new(gateStarts.SelectMany(g => values[g + 2].Values).ToArray(), new Shape(gateStarts.Sum(g => values[g + 2].Shape[0]!.Value))),
     ];
+
+    private static WeightValue Transform(WeightValue value, Func<Tensor, Tensor> transform)
+    {
+        using var scope = Ops.NewScope();
+        var result = transform(Tensor.From(value.Values, value.Shape.Select(d => (long)d!.Value).ToArray()));
+        return new WeightValue(result.ToArray<float>(), result.Shape);
+    }
 
     /// <summary>Concatenates 2-D weights along their last axis.</summary>
     private static WeightValue JoinColumns(WeightValue[] parts)

@@ -75,6 +75,8 @@ internal static class ModelConfig
         JsonObject config = layer is Model nested
             ? ModelBody(nested, format)
             : ToFormat(layer.GetConfig().Json, format, layer is InputLayer);
+        foreach (var (key, inner) in layer.NestedLayers)
+            config[key] = SerializeLayer(inner, format);
         if (format == ConfigFormat.Keras2)
             return new JsonObject { ["class_name"] = layer.ClassName, ["config"] = config };
         var entry = new JsonObject

@@ -40,7 +40,7 @@ internal static class ModelLoader
         }
     }
 
-    private static Layer CreateLayer(JsonObject entry, LoadOptions options)
+    internal static Layer CreateLayer(JsonObject entry, LoadOptions options)
     {
         string className = entry["class_name"]?.GetValue<string>() ?? throw new KerasFormatException($"A layer entry has no class_name: {Shorten(entry)}");
         if (className is "Sequential" or "Functional" or "Model")

@@ -89,3 +89,53 @@ public class KerasFixtureTests
         Assert.That(error.Message, Does.StartWith("Unknown layer class(es): FancyLayer, OtherLayer.").And.Contain("Keras.RegisterLayer"));
     }
 }
+
+/// <summary>More recorded Keras runs: a BatchNormalization CNN (Keras 2.1), a Keras 1 CNN, and the DL4J MNIST MLP.</summary>
+public class MoreKerasFixtureTests
+{
+    private const string Dl4j = "KonduitAI__dl4j-test-resources";
+
+    [Test]
+    public void CnnWithBatchNormalizationKeras213()
+    {
+        string folder = Fixtures.Keras($"{Dl4j}/modelimport/keras/fullconfigs/cnn");
+        var model = Keras.LoadModel(Path.Combine(folder, "cnn_batch_norm.h5"));
+        using var input = NumPyFile(Path.Combine(folder, "input.npy"));
+        using var expected = NumPyFile(Path.Combine(folder, "predictions.npy"));
+        using var y = model.Predict(input);
+        Fixtures.AssertClose(y.ToArray<float>(), expected.ToArray<float>().Select(v => (double)v).ToArray(), "cnn_batch_norm");
+    }
+
+    [Test]
+    public void KerasOneCnnWithTensorFlowOrdering()
+    {
+        string folder = Fixtures.Keras($"{Dl4j}/keras/simple");
+        var model = Keras.LoadModel(Path.Combine(folder, "cnn_tf_model.h5"));
+        // The input file is one sample written as [C=3, H=8, W=8] (DL4J's NCHW): transpose to [8, 8, 3].
+        var values = File.ReadAllLines(Path.Combine(folder, "cnn_tf_input.txt"))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(float.Parse).ToArray();
+        var x = new float[1, 8, 8, 3];
+        for (int c = 0; c < 3; c++) for (int h = 0; h < 8; h++) for (int w = 0; w < 8; w++) x[0, h, w, c] = values[(c * 8 + h) * 8 + w];
+        var expected = File.ReadAllText(Path.Combine(folder, "cnn_tf_output.txt")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(double.Parse).ToArray();
+        using var y = model.Predict(x);
+        Fixtures.AssertClose(y.ToArray<float>(), expected, "cnn_tf (Keras 1.1.2)");
+    }
+
+    [Test]
+    public void MnistMlpFromConfigAndWeights()
+    {
+        string folder = Fixtures.Keras("deeplearning4j__dl4j-test-resources/modelimport/keras/examples/mnist_mlp");
+        var model = Keras.ModelFromJson(File.ReadAllText(Path.Combine(folder, "mnist_mlp_tf_keras_2_config.json")));
+        model.LoadWeights(Path.Combine(folder, "mnist_mlp_tf_keras_2_weights.h5"));
+        var run = Dl4jCase.Load(Path.Combine(folder, "mnist_mlp_tf_keras_2_inputs_and_outputs.h5"));
+        using var y = model.Predict(run.Inputs[0]);
+        Fixtures.AssertClose(y.ToArray<float>(), run.Predictions["dense_3"].Values.Select(v => (double)v).ToArray(), "mnist_mlp");
+        run.Inputs[0].Dispose();
+    }
+
+    private static Tensor NumPyFile(string path)
+    {
+        using var raw = TfFunctional.Saving.NumPy.Load(path);
+        return raw.DType == DType.Float32 ? Ops.Copy(raw) : Ops.Cast(raw, DType.Float32);
+    }
+}

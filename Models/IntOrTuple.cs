@@ -1,0 +1,24 @@
+namespace TfFunctional;
+
+/// <summary>An argument that Keras takes as one int or a tuple (<c>kernelSize: 3</c> or <c>kernelSize: [3, 5]</c>).</summary>
+public readonly record struct IntOrTuple(int[] Values)
+{
+    /// <summary>One value for every axis.</summary>
+    public static implicit operator IntOrTuple(int value) => new([value]);
+
+    /// <summary>One value per axis.</summary>
+    public static implicit operator IntOrTuple(int[] values) => new(values);
+
+    /// <summary>The value for each of <paramref name="rank"/> axes.</summary>
+    /// <exception cref="ArgumentException">A tuple of another length, or a value below 1.</exception>
+    public int[] Expand(int rank, string argument, int minimum = 1)
+    {
+        var values = Values ?? throw new ArgumentException($"The `{argument}` argument is required.");
+        var expanded = values.Length == 1 ? Enumerable.Repeat(values[0], rank).ToArray() : values;
+        if (expanded.Length != rank)
+            throw new ArgumentException($"The `{argument}` argument must be a tuple of {rank} integers. Received {argument}=({string.Join(", ", values)}), including {values.Length} element(s).", argument);
+        if (expanded.Any(v => v < minimum))
+            throw new ArgumentException($"The `{argument}` argument must be a tuple of {rank} integers ≥ {minimum}. Received {argument}=({string.Join(", ", values)}).", argument);
+        return expanded;
+    }
+}

@@ -1,0 +1,17 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Keras's Softmax layer over <c>axis</c> (default −1).</summary>
+public sealed class Softmax(int axis = -1, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+{
+    /// <summary>The normalized axis.</summary>
+    public int Axis { get; } = axis;
+
+    /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
+    /// <inheritdoc />
+    protected override Tensor CallCore(Tensor inputs, CallContext context) => Ops.Softmax(inputs, Axis);
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig().With("axis", Axis);
+}

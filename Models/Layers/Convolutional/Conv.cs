@@ -1,0 +1,153 @@
+using TfFunctional.Activations;
+using TfFunctional.Constraints;
+using TfFunctional.Initializers;
+using TfFunctional.Regularizers;
+
+namespace TfFunctional.Layers;
+
+/// <summary>
+/// The base of Conv1D, Conv2D and Conv3D, as Keras's BaseConv: kernel (k…, in/groups, filters) in Keras layout,
+/// stored (filters, in/groups, k…) as libtorch computes; channels_last inputs stay channels_last; Keras's "same"
+/// padding (extra pad at the end) and "causal" (Conv1D).
+/// </summary>
+public abstract class Conv : Layer
+{
+    private Variable? _kernel;
+    private Variable? _bias;
+
+    /// <summary>Creates the layer.</summary>
+    protected Conv(int rank, int filters, IntOrTuple kernelSize, IntOrTuple? strides, string padding, string? dataFormat,
+        IntOrTuple? dilationRate, int groups, ActivationFunction? activation, bool useBias, Initializer? kernelInitializer,
+        Initializer? biasInitializer, Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Regularizer? activityRegularizer,
+        Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, int?[]? inputShape)
+        : base(name, trainable, inputShape: inputShape)
+    {
+        if (filters <= 0)
+            throw new ArgumentOutOfRangeException(nameof(filters), $"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.");
+        if (groups <= 0 || filters % groups != 0)
+            throw new ArgumentException($"The number of filters must be evenly divisible by the number of groups. Received: groups={groups}, filters={filters}.", nameof(groups));
+        Rank = rank;
+        Filters = filters;
+        KernelSize = kernelSize.Expand(rank, "kernel_size");
+        Strides = (strides ?? 1).Expand(rank, "strides");
+        Padding = ConvArithmetic.CheckPadding(padding, allowCausal: rank == 1);
+        DataFormat = ConvArithmetic.CheckDataFormat(dataFormat);
+        DilationRate = (dilationRate ?? 1).Expand(rank, "dilation_rate");
+        if (Strides.Any(s => s > 1) && DilationRate.Any(d => d > 1))
+            throw new ArgumentException($"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=({string.Join(", ", Strides)}) and dilation_rate=({string.Join(", ", DilationRate)})");
+        Groups = groups;
+        Activation = activation ?? ActivationFunction.Linear;
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        BiasRegularizer = biasRegularizer;
+        ActivityRegularizer = activityRegularizer;
+        KernelConstraint = kernelConstraint;
+        BiasConstraint = biasConstraint;
+        InputSpec = new InputSpec(Ndim: rank + 2);
+    }
+
+    /// <summary>Number of spatial axes.</summary>
+    public int Rank { get; }
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+    /// <summary>Kernel size per spatial axis.</summary>
+    public int[] KernelSize { get; }
+    /// <summary>Strides per spatial axis.</summary>
+    public int[] Strides { get; }
+    /// <summary><c>valid</c>, <c>same</c> or (Conv1D) <c>causal</c>.</summary>
+    public string Padding { get; }
+    /// <summary><c>channels_last</c> (default) or <c>channels_first</c>.</summary>
+    public string DataFormat { get; }
+    /// <summary>Dilation per spatial axis.</summary>
+    public int[] DilationRate { get; }
+    /// <summary>Number of channel groups.</summary>
+    public int Groups { get; }
+    /// <summary>Applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Initializes the kernel.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Initializes the bias.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Penalty on the kernel.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Penalty on the bias.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Penalty on the output while training.</summary>
+    public Regularizer? ActivityRegularizer { get; }
+    /// <summary>Projection of the kernel.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Projection of the bias.</summary>
+    public Constraint? BiasConstraint { get; }
+
+    private bool ChannelsLast => DataFormat == "channels_last";
+
+    /// <inheritdoc />
+    protected override bool RequiresFloatInputs => true;
+
+    /// <inheritdoc />
+    protected override void Build(Shape inputShape)
+    {
+        int channelAxis = ChannelsLast ? -1 : 1;
+        int inputChannels = inputShape[channelAxis] ?? throw new ArgumentException(
+            $"The channel dimension of the inputs should be defined. The input_shape received is {inputShape}, where axis {channelAxis} (0-based) is the channel dimension, which found to be `None`.");
+        if (inputChannels % Groups != 0)
+            throw new ArgumentException($"The number of input channels must be evenly divisible by the number of groups. Received groups={Groups}, but the input has {inputChannels} channels (full input shape is {inputShape}).");
+        int[] kernelShape = [.. KernelSize, inputChannels / Groups, Filters];
+        // Keras layout (k…, in, out) is stored (out, in, k…) for libtorch.
+        int[] storage = [Rank + 1, Rank, .. Enumerable.Range(0, Rank)];
+        _kernel = AddWeight("kernel", kernelShape, KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint, storageAxes: storage);
+        if (UseBias)
+            _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        InputSpec = new InputSpec(Ndim: Rank + 2, Axes: new Dictionary<int, int> { [channelAxis] = inputChannels });
+    }
+
+    /// <inheritdoc />
+    protected override Tensor CallCore(Tensor inputs, CallContext context)
+    {
+        var shape = inputs.Shape;
+        var before = new int[Rank];
+        var after = new int[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            int length = shape[ChannelsLast ? 1 + i : 2 + i]!.Value;
+            (before[i], after[i]) = ConvArithmetic.Padding(length, KernelSize[i], Strides[i], DilationRate[i], Padding);
+        }
+        var outputs = Ops.Convolution(inputs, _kernel!.Value, _bias?.Value, Strides, DilationRate, before, after, Groups, ChannelsLast);
+        outputs = Activation.Apply(outputs);
+        if (ActivityRegularizer is not null && context.Training)
+            context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), shape[0] ?? 1));
+        return outputs;
+    }
+
+    /// <inheritdoc />
+    public override Shape ComputeOutputShape(Shape inputShape)
+    {
+        var spatial = new int?[Rank];
+        for (int i = 0; i < Rank; i++)
+        {
+            int? length = inputShape[ChannelsLast ? 1 + i : 2 + i];
+            spatial[i] = ConvArithmetic.OutputLength(length, KernelSize[i], Strides[i], DilationRate[i], Padding);
+            if (spatial[i] is <= 0)
+                throw new ArgumentException(
+                    $"Computed output size would be negative. Received `inputs shape={inputShape}`, `kernel shape=({string.Join(", ", KernelSize)}, {inputShape[ChannelsLast ? -1 : 1]}, {Filters})`, " +
+                    $"`dilation_rate=({string.Join(", ", DilationRate)})`: the kernel is larger than the input with padding=\"{Padding}\".");
+        }
+        return ChannelsLast
+            ? new Shape([inputShape[0], .. spatial, Filters])
+            : new Shape([inputShape[0], Filters, .. spatial]);
+    }
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig()
+        .With("filters", Filters).With("kernel_size", KernelSize).With("strides", Strides).With("padding", Padding)
+        .With("data_format", DataFormat).With("dilation_rate", DilationRate).With("groups", Groups)
+        .With("activation", Activation).With("use_bias", UseBias)
+        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer)
+        .With("kernel_regularizer", KernelRegularizer).With("bias_regularizer", BiasRegularizer)
+        .With("activity_regularizer", ActivityRegularizer)
+        .With("kernel_constraint", KernelConstraint).With("bias_constraint", BiasConstraint);
+}

@@ -1,0 +1,16 @@
+using TfFunctional.Activations;
+using TfFunctional.Constraints;
+using TfFunctional.Initializers;
+using TfFunctional.Regularizers;
+
+namespace TfFunctional.Layers;
+
+/// <summary>3-D convolution, as Keras's Conv3D (inputs (batch, depth, rows, cols, channels) by default).</summary>
+public sealed class Conv3D(int filters, IntOrTuple kernelSize, IntOrTuple? strides = null, string padding = "valid",
+    string? dataFormat = null, IntOrTuple? dilationRate = null, int groups = 1, ActivationFunction? activation = null,
+    bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
+    Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
+    Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null, bool trainable = true,
+    int?[]? inputShape = null)
+    : Conv(3, filters, kernelSize, strides, padding, dataFormat, dilationRate, groups, activation, useBias, kernelInitializer,
+        biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape);

@@ -1,0 +1,5 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Mean over rows and columns: (batch, …, channels) → (batch, channels), as Keras's GlobalAveragePooling2D.</summary>
+public sealed class GlobalAveragePooling2D(string? dataFormat = null, bool keepdims = false, string? name = null, int?[]? inputShape = null)
+    : GlobalPooling(2, false, dataFormat, keepdims, name, inputShape);

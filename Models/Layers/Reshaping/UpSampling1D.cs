@@ -1,0 +1,9 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Repeats each time step <c>size</c> times (Keras default 2).</summary>
+public sealed class UpSampling1D(int size = 2, string? name = null, int?[]? inputShape = null)
+    : UpSampling(1, size, "channels_last", "nearest", name, inputShape)
+{
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig().With("size", Size[0]);
+}

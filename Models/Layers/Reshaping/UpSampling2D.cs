@@ -1,0 +1,10 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Scales rows and columns by <c>size</c> (Keras default (2, 2)), nearest or bilinear.</summary>
+public sealed class UpSampling2D(IntOrTuple? size = null, string? dataFormat = null, string interpolation = "nearest", string? name = null,
+    int?[]? inputShape = null) : UpSampling(2, size ?? 2, dataFormat, interpolation, name, inputShape)
+{
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() =>
+        base.GetConfig().With("size", Size).With("data_format", DataFormat).With("interpolation", Interpolation);
+}

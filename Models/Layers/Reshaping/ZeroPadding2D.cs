@@ -1,0 +1,16 @@
+namespace TfFunctional.Layers;
+
+/// <summary>Adds rows and columns of zeros around images (Keras default 1 each side).</summary>
+public sealed class ZeroPadding2D : SpatialMargins
+{
+    /// <summary>Creates the layer from an int (all sides) or one int per axis (both sides of it).</summary>
+    public ZeroPadding2D(IntOrTuple? padding = null, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+        : base(2, Expand(2, (padding ?? 1).Values, null), dataFormat, false, name, inputShape) { }
+
+    /// <summary>Creates the layer from ((top, bottom), (left, right)).</summary>
+    public ZeroPadding2D(int[][] padding, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+        : base(2, Expand(2, null, padding), dataFormat, false, name, inputShape) { }
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig().With("padding", Margins).With("data_format", DataFormat);
+}
