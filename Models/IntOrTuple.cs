@@ -1,8 +1,20 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
+
 namespace TfFunctional;
 
 /// <summary>An argument that Keras takes as one int or a tuple (<c>kernelSize: 3</c> or <c>kernelSize: [3, 5]</c>).</summary>
-public readonly record struct IntOrTuple(int[] Values)
+[CollectionBuilder(typeof(IntOrTuple), nameof(Create))]
+public readonly record struct IntOrTuple(int[] Values) : IEnumerable<int>
 {
+    /// <summary>One value per axis (collection expressions).</summary>
+    public static IntOrTuple Create(ReadOnlySpan<int> values) => new(values.ToArray());
+
+    /// <inheritdoc />
+    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)(Values ?? [])).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
     /// <summary>One value for every axis.</summary>
     public static implicit operator IntOrTuple(int value) => new([value]);
 
