@@ -10,7 +10,6 @@ public sealed class TimeDistributed : Layer
     public TimeDistributed(Layer layer, string? name = null) : base(name)
     {
         Layer = layer ?? throw new ArgumentNullException(nameof(layer));
-        InputSpec = new InputSpec(MinNdim: 3);
     }
 
     /// <summary>The wrapped layer.</summary>
