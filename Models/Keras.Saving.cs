@@ -10,7 +10,8 @@ public static partial class Keras
 {
     /// <summary>
     /// Loads a model saved by Keras or by <see cref="Model.Save"/>: <c>.keras</c> (Keras 3) or legacy <c>.h5</c>
-    /// (Keras 1, 2 and tf.keras), architecture and weights.
+    /// (Keras 1, 2 and tf.keras), architecture and weights. The content decides: a legacy HDF5 file saved under a
+    /// <c>.keras</c> name (tf.keras allowed it) loads as HDF5.
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="KerasFormatException">The file cannot be read; the message names the file and the entry.</exception>
@@ -19,7 +20,7 @@ public static partial class Keras
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"File not found: filepath={path}. Please ensure the file is an accessible `.keras` or `.h5` file.", path);
         string fileName = Path.GetFileName(path);
-        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) && !KerasFiles.IsHdf5(path))
         {
             using var stream = File.OpenRead(path);
             return KerasFiles.Guard(fileName, () => KerasArchive.Read(stream, fileName));

@@ -35,16 +35,21 @@ public static partial class Ops
     }
 
     /// <summary>
-    /// A transposed 2-D convolution with Keras's output size: the weight is stored (in, out, kh, kw); padding is
-    /// cropped from the full output as Keras's "valid"/"same" rules give it.
+    /// The full transposed convolution (no padding, no bias) over 1 or 2 spatial axes; the weight is stored
+    /// (in, out, k…), as libtorch computes. Keras's output window is cut from it by the caller.
     /// </summary>
-    public static Tensor ConvolutionTranspose2D(Tensor input, Tensor weight, Tensor? bias, int[] strides, int[] dilations,
-        int[] cropBefore, int[] outputPadding, bool channelsLast)
+    public static Tensor ConvolutionTranspose(Tensor input, Tensor weight, int[] strides, int[] dilations, bool channelsLast)
     {
-        var x = channelsLast ? ToChannelsFirst(input.Native, 2) : input.Native;
-        var y = F.conv_transpose2d(x, weight.Native, bias?.Native, strides.Select(v => (long)v).ToArray(),
-            cropBefore.Select(v => (long)v).ToArray(), outputPadding.Select(v => (long)v).ToArray(), dilations.Select(v => (long)v).ToArray(), 1);
-        return Wrap(channelsLast ? ToChannelsLast(y, 2) : y);
+        int rank = strides.Length;
+        var x = channelsLast ? ToChannelsFirst(input.Native, rank) : input.Native;
+        long[] s = strides.Select(v => (long)v).ToArray(), d = dilations.Select(v => (long)v).ToArray(), zero = new long[rank];
+        var y = rank switch
+        {
+            1 => F.conv_transpose1d(x, weight.Native, null, s[0], 0, 0, d[0], 1),
+            2 => F.conv_transpose2d(x, weight.Native, null, s, zero, zero, d, 1),
+            _ => throw new ArgumentException($"Transposed convolutions have 1 or 2 spatial dimensions here, not {rank}."),
+        };
+        return Wrap(channelsLast ? ToChannelsLast(y, rank) : y);
     }
 
     /// <summary>

@@ -57,8 +57,9 @@ internal static class ModelConfig
             entry["inbound_nodes"] = inbound;
             entries.Add(entry);
         }
+        // Endpoints count a nested model's own node in both formats (Keras 3's get_config starts them at 1).
         JsonArray Endpoints(IReadOnlyList<KerasTensor> tensors) => new(tensors.Select(t =>
-            (JsonNode)new JsonArray(t.Layer.Name, KeptIndex(t.Node, nodes, format), t.KerasHistory.TensorIndex)).ToArray());
+            (JsonNode)new JsonArray(t.Layer.Name, KeptIndex(t.Node, nodes, ConfigFormat.Keras2), t.KerasHistory.TensorIndex)).ToArray());
         return new JsonObject
         {
             ["name"] = model.Name,

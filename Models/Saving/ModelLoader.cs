@@ -131,10 +131,16 @@ internal static class ModelLoader
 
         IReadOnlyList<KerasTensor> Endpoints(string key)
         {
-            var list = config[key] as JsonArray ?? throw new KerasFormatException($"Functional config has no {key}.");
-            // Keras 3 may write a single endpoint unwrapped: ["name", 0, 0].
-            var endpoints = list.Count == 3 && list[0] is JsonValue ? [list] : list.OfType<JsonArray>().ToArray();
-            return endpoints.Select(e => Lookup(calls, byName, keras3Nodes, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
+            // Keras 3 may write one endpoint unwrapped (["name", 0, 0]) or a dictionary of them by output name.
+            var endpoints = config[key] switch
+            {
+                JsonArray single when single.Count == 3 && single[0] is JsonValue => [single],
+                JsonArray list => list.OfType<JsonArray>().ToArray(),
+                JsonObject named => named.Select(p => p.Value).OfType<JsonArray>().ToArray(),
+                _ => throw new KerasFormatException($"Functional config has no {key}."),
+            };
+            // Both formats number a nested model's calls from 1 here (its own node counts), unlike Keras 3's node args.
+            return endpoints.Select(e => Lookup(calls, byName, keras3Nodes: false, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
                 ?? throw new KerasFormatException($"The model's {key} refer to '{e[0]}' node {e[1]}, which the config does not make.")).ToArray();
         }
         var modelInputs = Endpoints("input_layers");

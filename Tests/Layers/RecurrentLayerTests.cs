@@ -337,9 +337,11 @@ public class RecurrentLayerTests
         var flat = Keras.Input(shape: [10]);
         var rank = Assert.Throws<ArgumentException>(() => new LSTM(4).Call(flat))!;
         Assert.That(rank.Message, Does.Contain("expected ndim=3, found ndim=2"));
-        var floats = Keras.Input(shape: [10]);
-        var embedding = Assert.Throws<ArgumentException>(() => new Embedding(100, 8).Call(floats))!;
-        Assert.That(embedding.Message, Does.Contain("expects integer ids, but its input has dtype float32"));
+        var flags = Keras.Input(shape: [10], dtype: DType.Bool);
+        var embedding = Assert.Throws<ArgumentException>(() => new Embedding(100, 8).Call(flags))!;
+        Assert.That(embedding.Message, Does.Contain("expects integer ids, but its input has dtype bool"));
+        // Float ids are cast to int, as Keras does: real files often feed a float32 Input into an Embedding.
+        Assert.That(new Embedding(100, 8).Call(Keras.Input(shape: [10])).Shape, Is.EqualTo(new Shape(null, 10, 8)));
     }
 }
 

@@ -139,3 +139,51 @@ public class MoreKerasFixtureTests
         return raw.DType == DType.Float32 ? Ops.Copy(raw) : Ops.Cast(raw, DType.Float32);
     }
 }
+
+/// <summary>The 28 real-world files of ../shared/fixtures/keras-wild (no recorded outputs): each loads, takes every weight and predicts finite values of the configured shapes.</summary>
+public class WildFileTests
+{
+    private static IEnumerable<TestCaseData> Files() =>
+        Directory.GetFiles(Fixtures.Wild("")).Where(f => f.EndsWith(".keras") || f.EndsWith(".h5")).Order()
+            .Select(f => new TestCaseData(f).SetName("Wild_" + Path.GetFileName(f)));
+
+    [TestCaseSource(nameof(Files))]
+    public void LoadsAndPredicts(string path)
+    {
+        Model model;
+        try
+        {
+            model = Keras.LoadModel(path);
+        }
+        catch (KerasFormatException e) when (e.Message.StartsWith("Unknown layer class(es):"))
+        {
+            Assert.Fail($"{Path.GetFileName(path)}: {e.Message}");
+            return;
+        }
+        var inputs = model.Inputs.Select(i =>
+        {
+            var shape = i.Shape.Select((d, axis) => axis == 0 ? 2L : d ?? 8L).ToArray();
+            long size = shape.Aggregate(1L, (p, d) => p * d);
+            var values = Enumerable.Range(0, (int)size).Select(k => (float)(k % 7) / 7).ToArray();
+            return Tensor.From(values, shape);
+        }).ToArray();
+        var outputs = model.PredictOutputs(inputs);
+        try
+        {
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                var expected = model.Outputs[i].Shape;
+                Assert.That(outputs[i].Shape.Rank, Is.EqualTo(expected.Rank));
+                for (int axis = 1; axis < expected.Rank; axis++)
+                    if (expected[axis] is int d) Assert.That(outputs[i].Shape[axis], Is.EqualTo(d), $"output {i} axis {axis}");
+                using var asFloat = outputs[i].DType == DType.Float32 ? Ops.Copy(outputs[i]) : Ops.Cast(outputs[i], DType.Float32);
+                Assert.That(asFloat.ToArray<float>().All(float.IsFinite), Is.True, "finite outputs");
+            }
+            TestContext.Out.WriteLine($"{Path.GetFileName(path)}: {model.Layers.Count} layers, {model.CountParams():N0} parameters, outputs {string.Join(", ", outputs.Select(o => o.Shape))}");
+        }
+        finally
+        {
+            foreach (var t in outputs.Concat(inputs)) t.Dispose();
+        }
+    }
+}

@@ -64,17 +64,19 @@ public sealed class Embedding : Layer
     /// <inheritdoc />
     protected override IReadOnlyList<DType> ComputeOutputDTypes(IReadOnlyList<DType> inputDTypes, int outputCount)
     {
-        if (inputDTypes[0].IsFloating() || inputDTypes[0] == DType.Bool)
+        if (inputDTypes[0] == DType.Bool)
             throw new ArgumentException(
-                $"Layer \"{Name}\" (Embedding) expects integer ids, but its input has dtype {inputDTypes[0].KerasName()}. " +
+                $"Layer \"{Name}\" (Embedding) expects integer ids, but its input has dtype bool. " +
                 "Give the Input dtype: DType.Int32 (Keras.Input(shape, dtype: DType.Int32)).");
+        // Keras casts float ids to int32 (files saved with float Inputs before an Embedding are common).
         return [DType];
     }
 
     /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
-        var outputs = Ops.Embedding(inputs, _embeddings!);
+        var ids = inputs.DType.IsFloating() ? Ops.Cast(inputs, DType.Int64) : inputs;
+        var outputs = Ops.Embedding(ids, _embeddings!);
         if (ActivityRegularizer is not null && context.Training)
             context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), inputs.Shape[0] ?? 1));
         return outputs;
