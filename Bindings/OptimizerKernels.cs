@@ -40,24 +40,24 @@ public static class OptimizerKernels
         var g = gradient.Native;
         var v = velocity.Native;
         v.mul_(rho).addcmul_(g, g, 1 - rho);
+        // √(v + ε), or √(v − ḡ² + ε) when centered; then one fused w −= lr·g/√… (three passes, as libtorch's own).
         TorchTensor denominator;
         if (averageGradient is not null)
         {
             var a = averageGradient.Native;
             a.mul_(rho).add_(g, 1 - rho);
-            denominator = (v - a.square()).add_(epsilon);
+            denominator = v.addcmul(a, a, -1).add_(epsilon).sqrt_();
         }
         else
-            denominator = v + epsilon;
-        var increment = (g * learningRate).div_(denominator.sqrt_());
+            denominator = v.add(epsilon).sqrt_();
         if (momentumSlot is not null)
         {
             var m = momentumSlot.Native;
-            m.mul_(momentum).add_(increment);
+            m.mul_(momentum).addcdiv_(g, denominator, learningRate);
             variable.Native.sub_(m);
         }
         else
-            variable.Native.sub_(increment);
+            variable.Native.addcdiv_(g, denominator, -learningRate);
     }
 
     /// <summary>

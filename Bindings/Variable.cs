@@ -103,6 +103,18 @@ public sealed class Variable : IDisposable
         Assign(Ops.FromArray(value, DType));
     }
 
+    /// <summary>Copies values given flat, in row-major Keras layout, into the variable (one copy, no intermediate array).</summary>
+    /// <exception cref="ArgumentException">The number of values differs from the variable's size.</exception>
+    public void Assign(float[] flatKerasValues)
+    {
+        long size = Shape.Size ?? 0;
+        if (flatKerasValues.Length != size)
+            throw new ArgumentException($"Cannot assign {flatKerasValues.Length} values to variable '{Path}' of shape {Shape}.");
+        using var scope = torch.NewDisposeScope();
+        var source = torch.tensor(flatKerasValues, Shape.Select(d => (long)d!.Value).ToArray());
+        Assign(new Tensor(source.to_type(Native.dtype)));
+    }
+
     /// <summary>Clears the stored gradient.</summary>
     public void ZeroGradient()
     {

@@ -31,8 +31,9 @@ public static partial class Keras
             var (config, options) = LegacyH5File.ReadHeader(file);
             if (config is null)
                 throw new KerasFormatException($"{fileName} holds no model_config attribute: it is a weights file. Build the model, then call LoadWeights.");
-            var model = ModelLoader.Load(config, options);
             var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
+            // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
+            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options));
             LegacyH5File.ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
             return model;
         });

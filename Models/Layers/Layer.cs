@@ -15,6 +15,9 @@ public abstract class Layer : IDisposable
     private readonly List<Variable> _variables = [];
     private readonly Dictionary<Variable, (Regularizer? Regularizer, Constraint? Constraint)> _weightOptions = [];
     private readonly object _buildGate = new();
+
+    [ThreadStatic]
+    private static bool _skipInitializers;
     private bool _trainable;
 
     /// <summary>Creates a layer; <paramref name="name"/> defaults to the snake_cased class name made unique (<c>dense_1</c>).</summary>
@@ -144,12 +147,34 @@ public abstract class Layer : IDisposable
         string? pathPrefix = null)
     {
         using var scope = Ops.NewScope();
-        var value = initializer.Call(shape, dtype ?? DType);
+        var value = InitialValue(initializer, shape, dtype ?? DType);
         string path = $"{pathPrefix ?? Name}/{name}";
         var variable = storageAxes is null
             ? new Variable(name, path, value, trainable)
             : Variable.InRuntimeLayout(name, path, value, storageAxes, trainable);
         return TrackWeight(variable, regularizer, constraint);
+    }
+
+    /// <summary>A weight's initial value: the initializer's, or zeros while loading (<see cref="WithoutInitializers{T}"/>).</summary>
+    protected static Tensor InitialValue(Initializer initializer, IReadOnlyList<int> shape, DType dtype = DType.Float32) =>
+        _skipInitializers ? Ops.Zeros(shape, dtype) : initializer.Call(shape, dtype);
+
+    /// <summary>
+    /// Builds layers inside <paramref name="build"/> with zero-filled weights instead of running their initializers:
+    /// for loading, where every weight is replaced from the file anyway.
+    /// </summary>
+    internal static T WithoutInitializers<T>(Func<T> build)
+    {
+        bool previous = _skipInitializers;
+        _skipInitializers = true;
+        try
+        {
+            return build();
+        }
+        finally
+        {
+            _skipInitializers = previous;
+        }
     }
 
     /// <summary>Makes <paramref name="variable"/> one of this layer's weights (for variables made by a fused kernel).</summary>

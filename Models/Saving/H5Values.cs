@@ -5,8 +5,8 @@ namespace TfFunctional.Saving;
 /// <summary>Reading weight datasets of any float width into arrays of a variable's Keras shape.</summary>
 internal static class H5Values
 {
-    /// <summary>The dataset as a float array shaped like <paramref name="expected"/>, or null after recording the problem.</summary>
-    public static Array? ReadFloatArray(IH5Dataset dataset, Shape expected, string entry, string variable, List<string> problems)
+    /// <summary>The dataset's values (row-major) when its shape is <paramref name="expected"/>, or null after recording the problem.</summary>
+    public static float[]? ReadChecked(IH5Dataset dataset, Shape expected, string entry, string variable, List<string> problems)
     {
         var dims = dataset.Space.Dimensions.Select(d => (int?)checked((int)d)).ToArray();
         var actual = new Shape(dims);
@@ -15,8 +15,7 @@ internal static class H5Values
             problems.Add($"weight '{variable}' has shape {expected}, but '{entry}' in the file has shape {actual}");
             return null;
         }
-        var flat = ReadFlat(dataset);
-        return Reshape(flat, expected);
+        return ReadFlat(dataset);
     }
 
     /// <summary>Every value of the dataset with its shape.</summary>
@@ -39,15 +38,5 @@ internal static class H5Values
             8 => dataset.Read<long[]>().Select(v => (float)v).ToArray(),
             _ => dataset.Read<int[]>().Select(v => (float)v).ToArray(),
         };
-    }
-
-    /// <summary>A flat array as a multi-dimensional float array of <paramref name="shape"/>.</summary>
-    public static Array Reshape(float[] flat, Shape shape)
-    {
-        if (shape.Rank <= 1) return flat;
-        var lengths = shape.Select(d => d!.Value).ToArray();
-        var result = Array.CreateInstance(typeof(float), lengths);
-        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
-        return result;
     }
 }

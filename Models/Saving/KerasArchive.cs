@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TfFunctional.Layers;
 
 namespace TfFunctional.Saving;
 
@@ -48,14 +49,17 @@ internal static class KerasArchive
             string version = zip.GetEntry("metadata.json") is { } metadata
                 ? (ParseJson(metadata, fileName) as JsonObject)?["keras_version"]?.GetValue<string>() ?? "3"
                 : "3";
-            var model = ModelLoader.Load(config, new LoadOptions(version));
             var weightsEntry = zip.GetEntry("model.weights.h5");
+            // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
+            var model = weightsEntry is null
+                ? ModelLoader.Load(config, new LoadOptions(version))
+                : Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)));
             if (weightsEntry is null)
             {
                 if (model.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
                 return model;
             }
-            using var weights = new MemoryStream();
+            using var weights = new MemoryStream(checked((int)weightsEntry.Length));
             using (var entryStream = weightsEntry.Open()) entryStream.CopyTo(weights);
             weights.Position = 0;
             try

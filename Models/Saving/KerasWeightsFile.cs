@@ -26,7 +26,7 @@ internal static class KerasWeightsFile
     {
         using var file = H5File.Open(stream, leaveOpen: true);
         var problems = new List<string>();
-        var assignments = new List<(Variable Variable, Array Value)>();
+        var assignments = new List<(Variable Variable, float[] Value)>();
         foreach (var (path, _, variables) in model.KerasWeightTree(""))
         {
             if (variables.Count == 0) continue;
@@ -43,7 +43,7 @@ internal static class KerasWeightsFile
             for (int i = 0; i < variables.Count && i < stored.Count; i++)
             {
                 var dataset = group.Dataset(i.ToString());
-                var value = H5Values.ReadFloatArray(dataset, variables[i].Shape, $"{groupPath}/{i}", variables[i].Path, problems);
+                var value = H5Values.ReadChecked(dataset, variables[i].Shape, $"{groupPath}/{i}", variables[i].Path, problems);
                 if (value is not null) assignments.Add((variables[i], value));
             }
         }

@@ -143,7 +143,7 @@ internal static class LegacyH5File
         }
 
         var problems = new List<string>();
-        var assignments = new List<(Variable, Array)>();
+        var assignments = new List<(Variable, float[])>();
         foreach (var (layer, layerGroup, weightNames) in pairs)
         {
             var variables = LegacyWeights(layer);
@@ -166,7 +166,7 @@ internal static class LegacyH5File
                     problems.Add($"layer '{layer.Name}' weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{weightNames[Math.Min(i, weightNames.Length - 1)]}' in the file has shape {values[i].Shape}");
                     continue;
                 }
-                assignments.Add((variables[i], H5Values.Reshape(values[i].Values, values[i].Shape)));
+                assignments.Add((variables[i], values[i].Values));
             }
         }
         if (problems.Count > 0)

@@ -5,12 +5,12 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
 var workloads = args.Where(a => !a.StartsWith("--")).ToArray();
-if (workloads.Length == 0) workloads = ["predict", "memory"];
+if (workloads.Length == 0) workloads = ["predict", "memory", "lstm", "conv", "twitter", "load"];
 
 TfFunctional.Bindings.Native.NativeRuntime.EnsureLoaded();
 torch.set_num_threads(2);
@@ -22,7 +22,12 @@ foreach (string workload in workloads)
     {
         case "predict": PredictMlp(quick); break;
         case "memory": Memory(quick); break;
-        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory)"); return 2;
+        case "lstm": Workloads.Header(); Workloads.Lstm(quick); break;
+        case "conv": Workloads.Header(); Workloads.Conv(quick); break;
+        case "twitter": Workloads.Header(); Workloads.TwitterTraining(quick); break;
+        case "vqa": Workloads.Header(); Workloads.VqaTraining(quick); break;
+        case "load": Workloads.TwitterFile(quick); break;
+        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load)"); return 2;
     }
 }
 return 0;

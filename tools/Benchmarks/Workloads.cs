@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using TfFunctional.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+using TorchTensor = TorchSharp.torch.Tensor;
+
+namespace TfFunctional.Benchmarks;
+
+/// <summary>The catalogue, training and file workloads, each against the same computation written by hand.</summary>
+internal static class Workloads
+{
+    private static void Row(string name, int batch, Timing.Result ours, Timing.Result theirs) =>
+        Console.WriteLine($"| {name} | {batch} | {ours.MedianMs:F3} | {theirs.MedianMs:F3} | {ours.MedianMs / theirs.MedianMs:F3} | {ours.P90Ms:F3} | {theirs.P90Ms:F3} |");
+
+    public static void Header() =>
+        Console.WriteLine("\n| workload | batch | TfFunctional median ms | hand-written median ms | ratio | TfFunctional p90 | hand-written p90 |\n|---|---:|---:|---:|---:|---:|---:|");
+
+    public static void Lstm(bool quick)
+    {
+        Keras.ClearSession();
+        var layer = new TfFunctional.Layers.LSTM(32);
+        layer.Build(null, 100, 512);
+        using var theirs = nn.LSTM(512, 32, batchFirst: true);
+        using (no_grad())
+        {
+            // Same weights: Keras kernel (in, 4u) is torch's weight_ih transposed; torch's second bias stays zero.
+            theirs.get_parameter("weight_ih_l0")!.copy_(layer.Weights[0].KerasValue.Native.t());
+            theirs.get_parameter("weight_hh_l0")!.copy_(layer.Weights[1].KerasValue.Native.t());
+            theirs.get_parameter("bias_ih_l0")!.copy_(layer.Weights[2].Value.Native);
+            theirs.get_parameter("bias_hh_l0")!.zero_();
+        }
+        using var x = TfFunctional.Tensor.From(Enumerable.Range(0, 32 * 100 * 512).Select(i => (float)Math.Sin(i)).ToArray(), 32, 100, 512);
+        using var xt = x.Native.clone();
+        int reps = quick ? 40 : 150;
+        var (a, b) = Timing.Interleaved("ours", () =>
+        {
+            using var scope = Ops.NewScope();
+            using var noGrad = Ops.NoGrad();
+            layer.Call(x);
+        }, "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            theirs.call(xt);
+        }, reps, warmup: 5);
+        Row("LSTM(32) forward, 100 steps × 512", 32, a, b);
+        (a, b) = Timing.Interleaved("ours", () =>
+        {
+            using var scope = Ops.NewScope();
+            Ops.Backward(Ops.Sum(layer.Call(x, training: true)));
+        }, "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            var (y, _, _) = theirs.call(xt);
+            y[.., -1].sum().backward();
+        }, reps, warmup: 5);
+        Row("LSTM(32) forward+backward", 32, a, b);
+    }
+
+    public static void Conv(bool quick)
+    {
+        Keras.ClearSession();
+        var layer = new Conv2D(64, 3, padding: "same");
+        layer.Build(null, 64, 64, 64);
+        using var theirs = nn.Conv2d(64, 64, 3, padding: Padding.Same);
+        using (no_grad())
+        {
+            theirs.weight!.copy_(layer.Weights[0].Value.Native);
+            theirs.bias!.copy_(layer.Weights[1].Value.Native);
+        }
+        using var x = TfFunctional.Tensor.From(Enumerable.Range(0, 8 * 64 * 64 * 64).Select(i => (float)Math.Cos(i)).ToArray(), 8, 64, 64, 64);
+        using var xt = x.Native.clone();
+        TorchTensor HandWritten(TorchTensor input) => theirs.call(input.permute(0, 3, 1, 2)).permute(0, 2, 3, 1);
+        int reps = quick ? 20 : 80;
+        var (a, b) = Timing.Interleaved("ours", () =>
+        {
+            using var scope = Ops.NewScope();
+            using var noGrad = Ops.NoGrad();
+            layer.Call(x);
+        }, "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            HandWritten(xt);
+        }, reps, warmup: 3);
+        Row("Conv2D 3×3 64→64 forward, 64×64 NHWC", 8, a, b);
+        (a, b) = Timing.Interleaved("ours", () =>
+        {
+            using var scope = Ops.NewScope();
+            Ops.Backward(Ops.Sum(layer.Call(x, training: true)));
+        }, "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            HandWritten(xt).sum().backward();
+        }, reps, warmup: 3);
+        Row("Conv2D forward+backward", 8, a, b);
+    }
+
+    private static Model Twitter()
+    {
+        Keras.ClearSession();
+        var mainInput = Keras.Input(shape: [100], dtype: DType.Int32, name: "main_input");
+        var x = new Embedding(inputDim: 10000, outputDim: 512, inputLength: 100).Call(mainInput);
+        var lstmOut = new TfFunctional.Layers.LSTM(32).Call(x);
+        var auxOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);
+        var auxInput = Keras.Input(shape: [5], name: "aux_input");
+        x = Keras.Layers.Concatenate([lstmOut, auxInput]);
+        x = new Dense(64, activation: "relu").Call(x);
+        x = new Dense(64, activation: "relu").Call(x);
+        x = new Dense(64, activation: "relu").Call(x);
+        var mainOutput = new Dense(1, activation: "sigmoid", name: "main_output").Call(x);
+        return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
+    }
+
+    public static void TwitterTraining(bool quick)
+    {
+        var model = Twitter();
+        model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2]);
+        using var theirs = new HandWrittenTwitter();
+        var optimizer = optim.RMSProp(theirs.parameters(), lr: 0.001, alpha: 0.9, eps: 1e-7);
+        var random = new Random(1);
+        var tokens = new int[32, 100];
+        for (int i = 0; i < 32; i++) for (int t = 0; t < 100; t++) tokens[i, t] = random.Next(10000);
+        var extra = new float[32, 5];
+        var labels = new float[32, 1];
+        for (int i = 0; i < 32; i++) { labels[i, 0] = i % 2; for (int f = 0; f < 5; f++) extra[i, f] = (float)random.NextDouble(); }
+        using var tokenTensor = TfFunctional.Tensor.From(tokens);
+        using var extraTensor = TfFunctional.Tensor.From(extra);
+        using var labelTensor = TfFunctional.Tensor.From(labels);
+        using var tokensT = torch.from_array(tokens).to_type(ScalarType.Int64);
+        using var extraT = torch.from_array(extra).clone();
+        using var labelsT = torch.from_array(labels).clone();
+        int reps = quick ? 30 : 120;
+        var (a, b) = Timing.Interleaved("ours", () => model.TrainOnBatch([tokenTensor, extraTensor], [labelTensor, labelTensor]), "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var (main, aux) = theirs.call(tokensT, extraT);
+            var loss = nn.functional.binary_cross_entropy(main, labelsT) + 0.2 * nn.functional.binary_cross_entropy(aux, labelsT);
+            loss.backward();
+            optimizer.step();
+        }, reps, warmup: 5);
+        Row("Twitter TrainOnBatch (RMSprop, BCE 1.0/0.2)", 32, a, b);
+    }
+
+    public static void VqaTraining(bool quick)
+    {
+        Keras.ClearSession();
+        var vision = new Sequential();
+        vision.Add(new Conv2D(64, 3, activation: "relu", padding: "same", inputShape: [224, 224, 3]));
+        vision.Add(new Conv2D(64, 3, activation: "relu"));
+        vision.Add(new MaxPooling2D(2));
+        vision.Add(new Conv2D(128, 3, activation: "relu", padding: "same"));
+        vision.Add(new Conv2D(128, 3, activation: "relu"));
+        vision.Add(new MaxPooling2D(2));
+        vision.Add(new Conv2D(256, 3, activation: "relu", padding: "same"));
+        vision.Add(new Conv2D(256, 3, activation: "relu"));
+        vision.Add(new Conv2D(256, 3, activation: "relu"));
+        vision.Add(new MaxPooling2D(2));
+        vision.Add(new Flatten());
+        var image = Keras.Input(shape: [224, 224, 3]);
+        var question = Keras.Input(shape: [100], dtype: DType.Int32);
+        var encodedQuestion = new TfFunctional.Layers.LSTM(256).Call(new Embedding(10000, 256, inputLength: 100).Call(question));
+        var output = new Dense(1000, activation: "softmax").Call(Keras.Layers.Concatenate([encodedQuestion, vision.Call(image)]));
+        using var model = new Model([image, question], output);
+        model.Compile(optimizer: new Optimizers.SGD(0.01), loss: "categorical_crossentropy");
+        using var theirs = new HandWrittenVqa();
+        var optimizer = optim.SGD(theirs.parameters(), 0.01);
+        var images = new float[2, 224, 224, 3];
+        var questions = new int[2, 100];
+        var answers = new float[2, 1000];
+        answers[0, 3] = answers[1, 7] = 1;
+        using var imagesT = torch.from_array(images).clone();
+        using var questionsT = torch.from_array(questions).to_type(ScalarType.Int64);
+        using var answersT = torch.from_array(answers).clone();
+        using var imageTensor = TfFunctional.Tensor.From(images);
+        using var questionTensor = TfFunctional.Tensor.From(questions);
+        using var answerTensor = TfFunctional.Tensor.From(answers);
+        var (a, b) = Timing.Interleaved("ours", () => model.TrainOnBatch([imageTensor, questionTensor], answerTensor), "theirs", () =>
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var p = theirs.call(imagesT, questionsT).clamp(1e-7, 1 - 1e-7);
+            (-(answersT * p.log()).sum(1).mean()).backward();
+            optimizer.step();
+        }, quick ? 3 : 8, warmup: 1);
+        Row("VQA TrainOnBatch (full size, SGD, CCE)", 2, a, b);
+    }
+
+    public static void TwitterFile(bool quick)
+    {
+        var model = Twitter();
+        string path = Path.Combine(Path.GetTempPath(), $"tffunctional-bench-{Guid.NewGuid():N}.keras");
+        model.Save(path);
+        try
+        {
+            int reps = quick ? 5 : 15;
+            var load = Timing.Single("load", () => Keras.LoadModel(path).Dispose(), reps, warmup: 1);
+            var bytes = Timing.Single("bytes", () => File.ReadAllBytes(path), reps, warmup: 1);
+            var build = Timing.Single("build", () => Twitter().Dispose(), reps, warmup: 1);
+            Console.WriteLine($"\nLoading twitter.keras ({new FileInfo(path).Length / 1048576.0:F1} MB): median {load.MedianMs:F1} ms; " +
+                $"reading its bytes {bytes.MedianMs:F1} ms + building the model {build.MedianMs:F1} ms = {bytes.MedianMs + build.MedianMs:F1} ms; " +
+                $"ratio {load.MedianMs / (bytes.MedianMs + build.MedianMs):F2} (target < 2)");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
