@@ -113,6 +113,14 @@ public static partial class Ops
         Wrap(table.Native.index_select(0, indices.Native.reshape(-1).to_type(ScalarType.Int64))
             .reshape([.. indices.Native.shape, table.Native.shape[1]]));
 
+    /// <summary>Einstein summation, as NumPy's <c>einsum</c>.</summary>
+    public static Tensor Einsum(string equation, params Tensor[] operands) =>
+        Wrap(torch.einsum(equation, operands.Select(o => o.Native).ToArray()));
+
+    /// <summary>A lower-triangular boolean matrix: true where column ≤ row (a causal mask).</summary>
+    public static Tensor CausalMask(long rows, long columns) =>
+        Wrap(torch.ones([rows, columns], ScalarType.Bool, _device).tril());
+
     /// <summary>Reshapes to <paramref name="shape"/> (one entry may be -1).</summary>
     public static Tensor Reshape(Tensor x, params long[] shape) => Wrap(x.Native.reshape(shape));
 

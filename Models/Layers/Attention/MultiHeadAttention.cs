@@ -1,0 +1,151 @@
+using TfFunctional.Initializers;
+
+namespace TfFunctional.Layers;
+
+/// <summary>
+/// Multi-head attention over sequences (batch, time, features), as Keras's MultiHeadAttention: projections query
+/// (dim, heads, keyDim), key (dim, heads, keyDim), value (dim, heads, valueDim) and output (heads, valueDim, dim), each
+/// with a bias; scores scaled by 1/√keyDim. Called on [query, value] or [query, value, key].
+/// </summary>
+public sealed class MultiHeadAttention : Layer
+{
+    private Variable? _queryKernel, _queryBias, _keyKernel, _keyBias, _valueKernel, _valueBias, _outputKernel, _outputBias;
+
+    /// <summary>Creates the layer with Keras's arguments and defaults.</summary>
+    public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true, int? outputShape = null,
+        Initializer? kernelInitializer = null, Initializer? biasInitializer = null, bool returnAttentionScores = false,
+        bool useCausalMask = false, string? name = null) : base(name)
+    {
+        if (numHeads <= 0 || keyDim <= 0) throw new ArgumentException($"`num_heads` and `key_dim` must be positive. Received: num_heads={numHeads}, key_dim={keyDim}");
+        NumHeads = numHeads;
+        KeyDim = keyDim;
+        ValueDim = valueDim ?? keyDim;
+        Dropout = dropout;
+        UseBias = useBias;
+        OutputDim = outputShape;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        ReturnAttentionScores = returnAttentionScores;
+        UseCausalMask = useCausalMask;
+    }
+
+    /// <summary>Number of attention heads.</summary>
+    public int NumHeads { get; }
+    /// <summary>Size of each head for query and key.</summary>
+    public int KeyDim { get; }
+    /// <summary>Size of each head for value.</summary>
+    public int ValueDim { get; }
+    /// <summary>Fraction of attention weights dropped while training.</summary>
+    public double Dropout { get; }
+    /// <summary>Whether the projections have biases.</summary>
+    public bool UseBias { get; }
+    /// <summary>Size of the output's last axis; the query's when null.</summary>
+    public int? OutputDim { get; }
+    /// <summary>Initializes the kernels.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Initializes the biases.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Whether the attention weights (batch, heads, Tq, Tv) are a second output (Keras's call argument).</summary>
+    public bool ReturnAttentionScores { get; }
+    /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
+    public bool UseCausalMask { get; }
+
+    /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
+    /// <inheritdoc />
+    protected override bool RequiresFloatInputs => true;
+
+    /// <inheritdoc />
+    protected override void Build(Shape inputShape) => Build([inputShape, inputShape]);
+
+    /// <inheritdoc />
+    protected override void Build(IReadOnlyList<Shape> inputShapes)
+    {
+        if (inputShapes.Count is < 1 or > 3 || inputShapes.Any(s => s.Rank != 3))
+            throw new ArgumentException($"Layer \"{Name}\": MultiHeadAttention takes [query, value] or [query, value, key] of rank 3 (batch, time, features). Received: [{string.Join(", ", inputShapes)}]");
+        int Dim(Shape s) => s[^1] ?? throw new ArgumentException($"Layer \"{Name}\": the feature dimension must be known. Received: {s}");
+        int queryDim = Dim(inputShapes[0]);
+        int valueDim = Dim(inputShapes[Math.Min(1, inputShapes.Count - 1)]);
+        int keyDim = inputShapes.Count > 2 ? Dim(inputShapes[2]) : valueDim;
+        int output = OutputDim ?? queryDim;
+        (_queryKernel, _queryBias) = Projection("query", [queryDim, NumHeads, KeyDim], [NumHeads, KeyDim]);
+        (_keyKernel, _keyBias) = Projection("key", [keyDim, NumHeads, KeyDim], [NumHeads, KeyDim]);
+        (_valueKernel, _valueBias) = Projection("value", [valueDim, NumHeads, ValueDim], [NumHeads, ValueDim]);
+        (_outputKernel, _outputBias) = Projection("attention_output", [NumHeads, ValueDim, output], [output]);
+    }
+
+    private (Variable Kernel, Variable? Bias) Projection(string name, int[] kernelShape, int[] biasShape)
+    {
+        string prefix = $"{Name}/{name}";
+        var kernel = AddWeight("kernel", kernelShape, KernelInitializer, pathPrefix: prefix);
+        var bias = UseBias ? AddWeight("bias", biasShape, BiasInitializer, pathPrefix: prefix) : null;
+        return (kernel, bias);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes)
+    {
+        var query = inputShapes[0];
+        var value = inputShapes.Count > 1 ? inputShapes[1] : query;
+        var output = query.WithDim(^1, OutputDim ?? query[^1]);
+        return ReturnAttentionScores ? [output, new Shape(query[0], NumHeads, query[1], value[1])] : [output];
+    }
+
+    /// <inheritdoc />
+    public override Shape ComputeOutputShape(Shape inputShape) => ComputeOutputShapes([inputShape])[0];
+
+    /// <inheritdoc />
+    protected override Tensor CallCore(Tensor inputs, CallContext context) => CallCore([inputs, inputs], context)[0];
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Tensor> CallCore(IReadOnlyList<Tensor> inputs, CallContext context)
+    {
+        var query = inputs[0];
+        var value = inputs.Count > 1 ? inputs[1] : query;
+        var key = inputs.Count > 2 ? inputs[2] : value;
+        Tensor Project(Tensor x, Variable kernel, Variable? bias)
+        {
+            var y = Ops.Einsum("abc,cde->abde", x, kernel);
+            return bias is null ? y : Ops.Add(y, bias.Value);
+        }
+        var q = Ops.Multiply(Project(query, _queryKernel!, _queryBias), 1.0 / Math.Sqrt(KeyDim));
+        var k = Project(key, _keyKernel!, _keyBias);
+        var v = Project(value, _valueKernel!, _valueBias);
+        var scores = Ops.Einsum("aecd,abcd->acbe", k, q);   // (batch, heads, Tq, Tv)
+        var valueMask = context.Masks.Count > 1 ? context.Masks[1] : null;
+        if (valueMask is not null)
+            scores = Ops.Where(Ops.ExpandDims(Ops.ExpandDims(valueMask, 1), 1), scores, Ops.Full([], -1e9, scores.DType));
+        if (UseCausalMask)
+            scores = Ops.Where(Ops.CausalMask(scores.Shape[2]!.Value, scores.Shape[3]!.Value), scores, Ops.Full([], -1e9, scores.DType));
+        var weights = Ops.Softmax(scores, -1);
+        var attended = Ops.Einsum("acbe,aecd->abcd", Ops.Dropout(weights, Dropout, context.Training), v);
+        var output = Ops.Einsum("abcd,cde->abe", attended, _outputKernel!);
+        if (_outputBias is not null) output = Ops.Add(output, _outputBias.Value);
+        return ReturnAttentionScores ? [output, weights] : [output];
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<Tensor?> ComputeMasks(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, int outputCount) =>
+        [masks.Count > 0 ? masks[0] : null, .. Enumerable.Repeat<Tensor?>(null, outputCount - 1)];
+
+    /// <inheritdoc />
+    internal override IEnumerable<(string Path, string Name, IReadOnlyList<Variable> Variables)> KerasWeightTree(string path)
+    {
+        // Keras 3 keeps each projection in an EinsumDense sublayer: layers/multi_head_attention/query_dense/vars.
+        yield return (path, Name, []);
+        yield return ($"{path}/query_dense", "query", Pair(_queryKernel, _queryBias));
+        yield return ($"{path}/key_dense", "key", Pair(_keyKernel, _keyBias));
+        yield return ($"{path}/value_dense", "value", Pair(_valueKernel, _valueBias));
+        yield return ($"{path}/output_dense", "attention_output", Pair(_outputKernel, _outputBias));
+    }
+
+    private static IReadOnlyList<Variable> Pair(Variable? kernel, Variable? bias) =>
+        new[] { kernel, bias }.Where(v => v is not null).Select(v => v!).ToArray();
+
+    /// <inheritdoc />
+    public override LayerConfig GetConfig() => base.GetConfig()
+        .With("num_heads", NumHeads).With("key_dim", KeyDim).With("value_dim", ValueDim).With("dropout", Dropout)
+        .With("use_bias", UseBias).With("output_shape", OutputDim).With("attention_axes", null)
+        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer);
+}

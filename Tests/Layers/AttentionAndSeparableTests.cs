@@ -1,0 +1,113 @@
+namespace TfFunctional.Tests.Layers;
+
+public class AttentionAndSeparableTests
+{
+    [SetUp]
+    public void ClearNames() => Keras.ClearSession();
+
+    private static double[] Softmax(double[] v)
+    {
+        double max = v.Max();
+        var e = v.Select(x => Math.Exp(x - max)).ToArray();
+        return e.Select(x => x / e.Sum()).ToArray();
+    }
+
+    [Test]
+    public void DotAttentionWeighsValuesBySoftmaxOfScores()
+    {
+        float[,,] q = { { { 1, 0 }, { 0, 1 } } };
+        float[,,] v = { { { 1, 2 }, { 3, 4 }, { 5, 6 } } };
+        var query = Keras.Input(shape: [2, 2]);
+        var value = Keras.Input(shape: [3, 2]);
+        var model = new Model([query, value], new Attention().Call([query, value]));
+        using var y = model.Predict([q, v]);
+        var expected = new List<double>();
+        for (int i = 0; i < 2; i++)
+        {
+            var w = Softmax(Enumerable.Range(0, 3).Select(j => (double)(q[0, i, 0] * v[0, j, 0] + q[0, i, 1] * v[0, j, 1])).ToArray());
+            expected.Add(Enumerable.Range(0, 3).Sum(j => w[j] * v[0, j, 0]));
+            expected.Add(Enumerable.Range(0, 3).Sum(j => w[j] * v[0, j, 1]));
+        }
+        Assert.That(y.ToArray<float>(), Is.EqualTo(expected).Within(1e-5));
+    }
+
+    [Test]
+    public void AdditiveAttentionUsesTanhScores()
+    {
+        float[,,] q = { { { 0.5f, -1 } } };
+        float[,,] v = { { { 1, 2 }, { -1, 0.5f } } };
+        var query = Keras.Input(shape: [1, 2]);
+        var value = Keras.Input(shape: [2, 2]);
+        var layer = new AdditiveAttention();
+        var model = new Model([query, value], layer.Call([query, value]));
+        layer.SetWeights([new float[] { 2, -1 }]);
+        using var y = model.Predict([q, v]);
+        var scores = Enumerable.Range(0, 2).Select(j => 2 * Math.Tanh(q[0, 0, 0] + v[0, j, 0]) - Math.Tanh(q[0, 0, 1] + v[0, j, 1])).ToArray();
+        var w = Softmax(scores);
+        Assert.That(y.ToArray<float>(), Is.EqualTo(new[] { w[0] * 1 + w[1] * -1, w[0] * 2 + w[1] * 0.5 }).Within(1e-5));
+    }
+
+    [Test]
+    public void MultiHeadAttentionHasKerasWeightsAndMatchesItsEquations()
+    {
+        var query = Keras.Input(shape: [3, 4]);
+        var value = Keras.Input(shape: [2, 4]);
+        var mha = new MultiHeadAttention(numHeads: 2, keyDim: 3);
+        var output = mha.Call([query, value]);
+        Assert.That(output.Shape, Is.EqualTo(new Shape(null, 3, 4)));
+        var model = new Model([query, value], output);
+        // query/key/value kernels (4, 2, 3) + biases (2, 3); output kernel (2, 3, 4) + bias (4).
+        Assert.That(model.CountParams(), Is.EqualTo(3 * (24 + 6) + 24 + 4));
+        Assert.That(mha.Weights.Select(w => w.Path).First(), Is.EqualTo("multi_head_attention/query/kernel"));
+
+        var q = new float[1, 3, 4];
+        var v = new float[1, 2, 4];
+        for (int i = 0; i < 12; i++) q[0, i / 4, i % 4] = (i % 5 - 2) * 0.3f;
+        for (int i = 0; i < 8; i++) v[0, i / 4, i % 4] = (i % 3 - 1) * 0.5f;
+        var w = mha.GetWeights();
+        float[,,] wq = (float[,,])w[0], wk = (float[,,])w[2], wv = (float[,,])w[4], wo = (float[,,])w[6];
+        float[,] bq = (float[,])w[1], bk = (float[,])w[3], bv = (float[,])w[5];
+        float[] bo = (float[])w[7];
+        double Proj(float[,,] x, int t, float[,,] kernel, float[,] bias, int head, int d) =>
+            bias[head, d] + Enumerable.Range(0, 4).Sum(c => x[0, t, c] * kernel[c, head, d]);
+        var expected = new double[3 * 4];
+        for (int t = 0; t < 3; t++)
+            for (int head = 0; head < 2; head++)
+            {
+                var scores = Enumerable.Range(0, 2).Select(s =>
+                    Enumerable.Range(0, 3).Sum(d => Proj(q, t, wq, bq, head, d) / Math.Sqrt(3) * Proj(v, s, wk, bk, head, d))).ToArray();
+                var weights = Softmax(scores);
+                for (int d = 0; d < 3; d++)
+                {
+                    double attended = Enumerable.Range(0, 2).Sum(s => weights[s] * Proj(v, s, wv, bv, head, d));
+                    for (int o = 0; o < 4; o++) expected[t * 4 + o] += attended * wo[head, d, o];
+                }
+            }
+        for (int i = 0; i < 12; i++) expected[i] += bo[i % 4];
+        using var y = model.Predict([q, v]);
+        Assert.That(y.ToArray<float>(), Is.EqualTo(expected).Within(1e-5));
+    }
+
+    [Test]
+    public void DepthwiseAndSeparableConvolutions()
+    {
+        // Two channels, depth multiplier 2, 2×2 kernel on a 2×2 image: one output pixel per channel pair.
+        float[,,,] x = { { { { 1, 10 }, { 2, 20 } }, { { 3, 30 }, { 4, 40 } } } };
+        var input = Keras.Input(shape: [2, 2, 2]);
+        var depthwise = new DepthwiseConv2D(2, depthMultiplier: 2, useBias: false);
+        var separable = new SeparableConv2D(1, 2, depthMultiplier: 2, useBias: false);
+        var model = new Model(input, [depthwise.Call(input), separable.Call(input)]);
+        var kernel = new float[2, 2, 2, 2];
+        for (int u = 0; u < 2; u++) for (int v = 0; v < 2; v++) for (int c = 0; c < 2; c++) for (int m = 0; m < 2; m++)
+            kernel[u, v, c, m] = (u * 2 + v + 1) * (m == 0 ? 1 : -1) * (c + 1);
+        depthwise.SetWeights([kernel]);
+        separable.SetWeights([kernel, new float[,,,] { { { { 1 }, { 0.5f }, { -1 }, { 2 } } } }]);
+        var outputs = model.PredictOutputs(x);
+        // Output channel c·2 + m = Σ_uv x[u,v,c]·kernel[u,v,c,m].
+        double Channel(int c, int m) => Enumerable.Range(0, 4).Sum(i => x[0, i / 2, i % 2, c] * kernel[i / 2, i % 2, c, m]);
+        var expected = new[] { Channel(0, 0), Channel(0, 1), Channel(1, 0), Channel(1, 1) };
+        Assert.That(outputs[0].ToArray<float>(), Is.EqualTo(expected).Within(1e-4));
+        Assert.That(outputs[1].ToArray<float>(), Is.EqualTo(new[] { expected[0] + 0.5 * expected[1] - expected[2] + 2 * expected[3] }).Within(1e-3));
+        foreach (var o in outputs) o.Dispose();
+    }
+}
