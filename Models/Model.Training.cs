@@ -251,9 +251,12 @@ public partial class Model
             outputs = Run(inputs, context);
             (total, outputLosses) = ComputeLoss(compiled, outputs, targets, sampleWeight, context);
         }
+        // Gradients accumulate into buffers kept across steps (zeroed in place): a large model would otherwise map
+        // fresh memory for every gradient at every step.
         var variables = TrainableWeights;
-        var gradients = Ops.Gradients(total, variables.Select(v => v.Value).ToArray());
-        compiled.Optimizer.ApplyGradients(gradients.Zip(variables).ToArray());
+        foreach (var variable in variables) variable.ZeroGradient();
+        Ops.Backward(total);
+        compiled.Optimizer.ApplyGradients(variables.Select(v => (v.Gradient, v)).ToArray());
         ApplyConstraints();
         using var noGrad = Ops.NoGrad();
         return UpdateLogs(compiled, inputs[0].Shape[0]!.Value, total, outputLosses, outputs, targets, sampleWeight);
