@@ -92,6 +92,72 @@ public static class OptimizerKernels
         variable.Native.addcdiv_(g, (accumulator.Native + epsilon).sqrt_(), -learningRate);
     }
 
+    /// <summary>Multiplies a variable in place (decoupled weight decay).</summary>
+    public static void Scale(Variable variable, double factor)
+    {
+        using var noGrad = torch.no_grad();
+        variable.Native.mul_(factor);
+    }
+
+    /// <summary>Adamax: <c>m += (g − m)(1 − β₁); u = max(β₂u, |g|); w −= lr·m / ((1 − β₁ᵗ)(u + ε))</c>.</summary>
+    public static void Adamax(Variable variable, Tensor gradient, Variable m, Variable u, long step, double learningRate, double beta1, double beta2, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        m.Native.mul_(beta1).add_(g, 1 - beta1);
+        u.Native.copy_(torch.maximum(u.Native * beta2, g.abs()));
+        variable.Native.addcdiv_(m.Native, u.Native + epsilon, -learningRate / (1 - Math.Pow(beta1, step)));
+    }
+
+    /// <summary>Nadam with Keras's momentum schedule (decay 0.96); <paramref name="uProduct"/> is the running product including this step's μₜ.</summary>
+    public static void Nadam(Variable variable, Tensor gradient, Variable m, Variable v, long step, double uProduct, double learningRate,
+        double beta1, double beta2, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        double ut = beta1 * (1 - 0.5 * Math.Pow(0.96, step));
+        double utNext = beta1 * (1 - 0.5 * Math.Pow(0.96, step + 1));
+        double productNext = uProduct * utNext;
+        m.Native.mul_(beta1).add_(g, 1 - beta1);
+        v.Native.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        var mHat = m.Native * (utNext / (1 - productNext)) + g * ((1 - ut) / (1 - uProduct));
+        var vHat = v.Native / (1 - Math.Pow(beta2, step));
+        variable.Native.addcdiv_(mHat, vHat.sqrt_().add_(epsilon), -learningRate);
+    }
+
+    /// <summary>Adadelta: running averages of g² and of updates² give a unit-correct step, times lr (Keras's rule).</summary>
+    public static void Adadelta(Variable variable, Tensor gradient, Variable accumulatedGradient, Variable accumulatedDelta,
+        double learningRate, double rho, double epsilon)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        accumulatedGradient.Native.mul_(rho).addcmul_(g, g, 1 - rho);
+        var delta = -(accumulatedDelta.Native + epsilon).sqrt_() / (accumulatedGradient.Native + epsilon).sqrt_() * g;
+        accumulatedDelta.Native.mul_(rho).addcmul_(delta, delta, 1 - rho);
+        variable.Native.add_(delta, learningRate);
+    }
+
+    /// <summary>FTRL-proximal with Keras's arguments (learning-rate power, L1, L2, L2 shrinkage, beta).</summary>
+    public static void Ftrl(Variable variable, Tensor gradient, Variable accumulator, Variable linear, double learningRate, double power,
+        double l1, double l2, double l2Shrinkage, double beta)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var g = gradient.Native;
+        var w = variable.Native;
+        double l2Regularization = l2 + beta / (2 * learningRate);
+        var shrunk = l2Shrinkage > 0 ? g + w * (2 * l2Shrinkage) : g;
+        var newAccumulator = accumulator.Native + g.square();
+        linear.Native.add_(shrunk - (newAccumulator.pow(-power) - accumulator.Native.pow(-power)) / learningRate * w);
+        var quadratic = newAccumulator.pow(-power) / learningRate + 2 * l2Regularization;
+        var clipped = linear.Native.clamp(-l1, l1);
+        w.copy_((clipped - linear.Native) / quadratic);
+        accumulator.Native.copy_(newAccumulator);
+    }
+
     /// <summary>Scales <paramref name="gradients"/> so their joint L2 norm is at most <paramref name="clipNorm"/> (Keras's global_clipnorm).</summary>
     public static IReadOnlyList<Tensor> ClipByGlobalNorm(IReadOnlyList<Tensor> gradients, double clipNorm)
     {

@@ -97,7 +97,7 @@ public partial class Model
                 ResetMetrics(compiled);
                 var progress = new ProgressBar(steps, verbose);
                 using var order = shuffle ? Ops.RandomPermutation(samples) : Ops.Range(samples);
-                for (int step = 0; step < steps; step++)
+                for (int step = 0; step < steps && !StopTraining; step++)
                 {
                     long start = step * (long)batchSize % samples;
                     long length = Math.Min(batchSize, samples - start);
@@ -127,6 +127,53 @@ public partial class Model
         {
             foreach (var t in owned) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Trains on batches from a source (data that does not fit in memory): each epoch enumerates
+    /// <paramref name="batches"/> again, one gradient step per (x, y) pair.
+    /// </summary>
+    public History Fit(IEnumerable<(ModelData X, ModelData Y)> batches, int epochs = 1, int verbose = 1, IReadOnlyList<Callback>? callbacks = null,
+        int? stepsPerEpoch = null)
+    {
+        var compiled = RequireCompiled("Fit");
+        var history = new History();
+        var allCallbacks = (callbacks ?? []).ToList();
+        foreach (var callback in allCallbacks) callback.Model = this;
+        StopTraining = false;
+        var empty = new Dictionary<string, double>();
+        foreach (var callback in allCallbacks) callback.OnTrainBegin(empty);
+        Dictionary<string, double> logs = empty;
+        for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+        {
+            foreach (var callback in allCallbacks) callback.OnEpochBegin(epoch, empty);
+            if (verbose > 0 && epochs > 1) Console.WriteLine($"Epoch {epoch + 1}/{epochs}");
+            ResetMetrics(compiled);
+            int step = 0;
+            foreach (var (x, y) in batches)
+            {
+                if (StopTraining || step == stepsPerEpoch) break;
+                foreach (var callback in allCallbacks) callback.OnTrainBatchBegin(step, empty);
+                var (inputs, targets) = ToTensors(x, y);
+                try
+                {
+                    using var scope = Ops.NewScope();
+                    logs = TrainStep(compiled, inputs, targets, null);
+                }
+                finally
+                {
+                    foreach (var t in inputs.Concat(targets)) t.Dispose();
+                }
+                foreach (var callback in allCallbacks) callback.OnTrainBatchEnd(step, logs);
+                step++;
+            }
+            if (step == 0) throw new ArgumentException("The batch source gave no batches.");
+            new ProgressBar(step, verbose).Update(step, logs, finalize: true);
+            history.Record(epoch, logs);
+            foreach (var callback in allCallbacks) callback.OnEpochEnd(epoch, logs);
+        }
+        foreach (var callback in allCallbacks) callback.OnTrainEnd(logs);
+        return history;
     }
 
     /// <summary>The loss and metrics on (x, y), in inference mode, as Keras's <c>evaluate(return_dict=True)</c>.</summary>

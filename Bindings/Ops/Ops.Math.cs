@@ -47,6 +47,9 @@ public static partial class Ops
     /// <summary>Clips every value to [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Tensor Clip(Tensor x, double min, double max) => Wrap(x.Native.clamp(min, max));
 
+    /// <summary>Raises every value below <paramref name="min"/> to it.</summary>
+    public static Tensor ClipMin(Tensor x, double min) => Wrap(x.Native.clamp_min(min));
+
     /// <summary>Sum of all elements, or along <paramref name="axis"/>.</summary>
     public static Tensor Sum(Tensor x, int? axis = null, bool keepDims = false) =>
         Wrap(axis is int a ? x.Native.sum(a, keepDims) : x.Native.sum());
@@ -188,6 +191,16 @@ public static partial class Ops
 
     /// <summary>Rows of <paramref name="x"/> at <paramref name="indices"/> along axis 0.</summary>
     public static Tensor Gather(Tensor x, Tensor indices) => Wrap(x.Native.index_select(0, indices.Native));
+
+    /// <summary>1 where <paramref name="targets"/>' class is among the <paramref name="k"/> largest predictions of its row, else 0.</summary>
+    public static Tensor InTopK(Tensor predictions, Tensor targets, int k)
+    {
+        var (_, indices) = predictions.Native.topk(Math.Min(k, (int)predictions.Native.shape[^1]), -1);
+        return Wrap(indices.eq(targets.Native.unsqueeze(-1)).any(-1).to_type(ScalarType.Float32));
+    }
+
+    /// <summary>Element-wise logical or of two boolean tensors.</summary>
+    public static Tensor LogicalOr(Tensor x, Tensor y) => Wrap(x.Native.logical_or(y.Native));
 
     /// <summary>Element-wise logical and of two boolean tensors.</summary>
     public static Tensor LogicalAnd(Tensor x, Tensor y) => Wrap(x.Native.logical_and(y.Native));

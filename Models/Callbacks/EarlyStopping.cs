@@ -15,16 +15,13 @@ public sealed class EarlyStopping : Callback
     public EarlyStopping(string monitor = "val_loss", double minDelta = 0, int patience = 0, int verbose = 0, string mode = "auto",
         double? baseline = null, bool restoreBestWeights = false, int startFromEpoch = 0)
     {
-        if (mode is not ("auto" or "min" or "max"))
-            throw new ArgumentException($"EarlyStopping mode {mode} is unknown: expected auto, min or max.", nameof(mode));
         Monitor = monitor;
         Patience = patience;
         Verbose = verbose;
         Baseline = baseline;
         RestoreBestWeights = restoreBestWeights;
         StartFromEpoch = startFromEpoch;
-        // Keras: "auto" maximises accuracy-like metrics (and auc), minimises the rest.
-        Maximize = mode == "max" || (mode == "auto" && (monitor.EndsWith("acc") || monitor.EndsWith("accuracy") || monitor.EndsWith("auc")));
+        Maximize = MonitorMode.Maximize(monitor, mode);
         MinDelta = Maximize ? Math.Abs(minDelta) : -Math.Abs(minDelta);
     }
 

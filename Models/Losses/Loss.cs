@@ -43,6 +43,13 @@ public abstract class Loss : IKerasSerializable
         return t;
     }
 
+    /// <summary>Keras's hinge losses take 0/1 labels as −1/1.</summary>
+    protected static Tensor SignedLabels(Tensor y)
+    {
+        bool binary = Ops.All(Ops.LogicalOr(Ops.Equal(y, Ops.Zeros([1], y.DType)), Ops.Equal(y, Ops.Ones([1], y.DType))));
+        return binary ? Ops.Subtract(Ops.Multiply(y, 2.0), Ops.Ones([1], y.DType)) : y;
+    }
+
     /// <summary>Throws Keras's error when the shapes of target and output differ.</summary>
     protected void RequireSameShape(Tensor yTrue, Tensor yPred)
     {
@@ -61,8 +68,10 @@ public abstract class Loss : IKerasSerializable
     /// <summary>Every name Keras accepts for a loss.</summary>
     public static IReadOnlyList<string> KnownNames { get; } =
     [
-        "mean_squared_error", "mse", "mean_absolute_error", "mae", "binary_crossentropy", "categorical_crossentropy",
-        "sparse_categorical_crossentropy",
+        "mean_squared_error", "mse", "mean_absolute_error", "mae", "mean_absolute_percentage_error", "mape",
+        "mean_squared_logarithmic_error", "msle", "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+        "huber", "log_cosh", "logcosh", "kl_divergence", "kld", "kullback_leibler_divergence", "poisson", "cosine_similarity",
+        "hinge", "squared_hinge", "categorical_hinge",
     ];
 
     /// <summary>A loss by Keras name or alias, with Keras defaults.</summary>
@@ -74,6 +83,16 @@ public abstract class Loss : IKerasSerializable
         "binary_crossentropy" or "BinaryCrossentropy" => new BinaryCrossentropy(),
         "categorical_crossentropy" or "CategoricalCrossentropy" => new CategoricalCrossentropy(),
         "sparse_categorical_crossentropy" or "SparseCategoricalCrossentropy" => new SparseCategoricalCrossentropy(),
+        "mean_absolute_percentage_error" or "mape" or "MeanAbsolutePercentageError" => new MeanAbsolutePercentageError(),
+        "mean_squared_logarithmic_error" or "msle" or "MeanSquaredLogarithmicError" => new MeanSquaredLogarithmicError(),
+        "huber" or "huber_loss" or "Huber" => new Huber(),
+        "log_cosh" or "logcosh" or "LogCosh" => new LogCosh(),
+        "kl_divergence" or "kld" or "kullback_leibler_divergence" or "KLDivergence" => new KLDivergence(),
+        "poisson" or "Poisson" => new Poisson(),
+        "cosine_similarity" or "CosineSimilarity" => new CosineSimilarity(),
+        "hinge" or "Hinge" => new Hinge(),
+        "squared_hinge" or "SquaredHinge" => new SquaredHinge(),
+        "categorical_hinge" or "CategoricalHinge" => new CategoricalHinge(),
         _ => throw new ArgumentException($"Could not interpret loss identifier: {name}. Known: {string.Join(", ", KnownNames)}.", nameof(name)),
     };
 

@@ -25,7 +25,8 @@ public abstract class Metric
     public static IReadOnlyList<string> KnownNames { get; } =
     [
         "accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-        "mean_squared_error", "mse", "mean_absolute_error", "mae",
+        "mean_squared_error", "mse", "mean_absolute_error", "mae", "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy",
+        "precision", "recall", "auc",
     ];
 
     /// <summary>
@@ -40,6 +41,11 @@ public abstract class Metric
         "sparse_categorical_accuracy" => new SparseCategoricalAccuracy(),
         "mean_squared_error" or "mse" => new MeanMetricWrapper(name, (t, p) => new Losses.MeanSquaredError().Call(t, p)),
         "mean_absolute_error" or "mae" => new MeanMetricWrapper(name, (t, p) => new Losses.MeanAbsoluteError().Call(t, p)),
+        "top_k_categorical_accuracy" => new TopKCategoricalAccuracy(),
+        "sparse_top_k_categorical_accuracy" => new SparseTopKCategoricalAccuracy(),
+        "precision" => new Precision(),
+        "recall" => new Recall(),
+        "auc" => new AUC(),
         _ => throw new ArgumentException($"Could not interpret metric identifier: {name}. Known: {string.Join(", ", KnownNames)}.", nameof(name)),
     };
 

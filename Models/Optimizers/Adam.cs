@@ -26,9 +26,12 @@ public sealed class Adam : Optimizer
     public bool Amsgrad { get; }
 
     /// <inheritdoc />
-    protected override void Update(Variable variable, Tensor gradient, double learningRate) =>
+    protected override void Update(Variable variable, Tensor gradient, double learningRate) => UpdateAt(variable, gradient, learningRate, Iterations);
+
+    /// <summary>Adam's update at a given step (AdamW drives it with its own step count).</summary>
+    internal void UpdateAt(Variable variable, Tensor gradient, double learningRate, long step) =>
         OptimizerKernels.Adam(variable, gradient, Slot(variable, "momentum"), Slot(variable, "velocity"),
-            Amsgrad ? Slot(variable, "velocity_hat") : null, Iterations, learningRate, Beta1, Beta2, Epsilon);
+            Amsgrad ? Slot(variable, "velocity_hat") : null, step, learningRate, Beta1, Beta2, Epsilon);
 
     /// <inheritdoc />
     public override JsonObject GetConfig()

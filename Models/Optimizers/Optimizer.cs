@@ -27,6 +27,12 @@ public abstract class Optimizer : IKerasSerializable
     /// <summary>The learning rate of the next step; settable between steps, as Keras's <c>optimizer.learning_rate</c>.</summary>
     public double LearningRate { get; set; }
 
+    /// <summary>A schedule that gives the learning rate from the step (overrides <see cref="LearningRate"/>), as Keras's <c>learning_rate=schedule</c>.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>The learning rate the next step uses: the schedule's at the current iteration, else <see cref="LearningRate"/>.</summary>
+    public double CurrentLearningRate => Schedule?.Call(Iterations) ?? LearningRate;
+
     /// <summary>Clips each gradient to this L2 norm.</summary>
     public double? Clipnorm { get; }
 
@@ -57,10 +63,25 @@ public abstract class Optimizer : IKerasSerializable
             gradients = gradients.Select(g => OptimizerKernels.ClipByNorm(g, norm)).ToArray();
         else if (Clipvalue is double value)
             gradients = gradients.Select(g => Ops.Clip(g, -value, value)).ToArray();
+        double learningRate = CurrentLearningRate;
         Iterations++;
+        BeforeStep();
         for (int i = 0; i < present.Length; i++)
-            Update(present[i].Variable, gradients[i], LearningRate);
+        {
+            if (WeightDecay is double decay && decay > 0)
+            {
+                // Keras's decoupled weight decay: w −= w · decay · lr, before the update.
+                OptimizerKernels.Scale(present[i].Variable, 1 - decay * learningRate);
+            }
+            Update(present[i].Variable, gradients[i], learningRate);
+        }
     }
+
+    /// <summary>Decoupled weight decay applied before each update (AdamW), or null.</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Called once per step before the variables are updated (Nadam's running product).</summary>
+    protected virtual void BeforeStep() { }
 
     /// <summary>Updates one variable in place with Keras's rule.</summary>
     protected abstract void Update(Variable variable, Tensor gradient, double learningRate);
@@ -93,7 +114,12 @@ public abstract class Optimizer : IKerasSerializable
         "rmsprop" => new RMSprop(),
         "adam" => new Adam(),
         "adagrad" => new Adagrad(),
-        _ => throw new ArgumentException($"Could not interpret optimizer identifier: {name}. Known: sgd, rmsprop, adam, adagrad.", nameof(name)),
+        "adamw" => new AdamW(),
+        "adamax" => new Adamax(),
+        "nadam" => new Nadam(),
+        "adadelta" => new Adadelta(),
+        "ftrl" => new Ftrl(),
+        _ => throw new ArgumentException($"Could not interpret optimizer identifier: {name}. Known: sgd, rmsprop, adam, adamw, adagrad, adadelta, adamax, nadam, ftrl.", nameof(name)),
     };
 
     /// <summary>A Keras name converts to that optimizer with its defaults.</summary>

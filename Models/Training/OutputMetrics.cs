@@ -9,26 +9,27 @@ namespace TfFunctional;
 /// name to its list of names. Each output gets its own metric objects.
 /// </summary>
 [CollectionBuilder(typeof(OutputMetrics), nameof(Create))]
-public sealed class OutputMetrics : IEnumerable<string>
+public sealed class OutputMetrics : IEnumerable<MetricSpec>
 {
-    private readonly string[] _all;
-    private readonly Dictionary<string, string[]>? _byName;
+    private readonly MetricSpec[] _all;
+    private readonly Dictionary<string, MetricSpec[]>? _byName;
 
-    private OutputMetrics(string[] all, Dictionary<string, string[]>? byName)
-    {
-        foreach (var name in all.Concat(byName?.Values.SelectMany(v => v) ?? [])) Metric.Get(name);   // unknown names fail at Compile
-        (_all, _byName) = (all, byName);
-    }
+    // Unknown names fail at Compile: MetricSpec checks each name when it is made.
+    private OutputMetrics(MetricSpec[] all, Dictionary<string, MetricSpec[]>? byName) => (_all, _byName) = (all, byName);
 
-    /// <summary>Metric names for every output.</summary>
-    public static OutputMetrics Create(ReadOnlySpan<string> names) => new(names.ToArray(), null);
+    /// <summary>Metrics (names or objects) for every output.</summary>
+    public static OutputMetrics Create(ReadOnlySpan<MetricSpec> metrics) => new(metrics.ToArray(), null);
 
     /// <summary>Metric names by output name.</summary>
-    public static implicit operator OutputMetrics(Dictionary<string, string[]> byName) => new([], byName);
+    public static implicit operator OutputMetrics(Dictionary<string, string[]> byName) =>
+        new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
 
     /// <summary>One metric name per output, by output name.</summary>
     public static implicit operator OutputMetrics(Dictionary<string, string> byName) =>
-        new([], byName.ToDictionary(p => p.Key, p => new[] { p.Value }));
+        new([], byName.ToDictionary(p => p.Key, p => new[] { (MetricSpec)p.Value }));
+
+    /// <summary>Metrics (names or objects) by output name.</summary>
+    public static implicit operator OutputMetrics(Dictionary<string, MetricSpec[]> byName) => new([], byName);
 
     internal Metric[][] Resolve(IReadOnlyList<string> outputNames)
     {
@@ -38,13 +39,13 @@ public sealed class OutputMetrics : IEnumerable<string>
             if (unknown.Length > 0)
                 throw new ArgumentException(
                     $"In the dict argument `metrics`, key(s) [{string.Join(", ", unknown)}] do not correspond to any model output; outputs are [{string.Join(", ", outputNames)}].");
-            return outputNames.Select(n => _byName.GetValueOrDefault(n, []).Select(Metric.Get).ToArray()).ToArray();
+            return outputNames.Select(n => _byName.GetValueOrDefault(n, []).Select(m => m.Create(shared: false)).ToArray()).ToArray();
         }
-        return outputNames.Select(_ => _all.Select(Metric.Get).ToArray()).ToArray();
+        return outputNames.Select(_ => _all.Select(m => m.Create(shared: outputNames.Count > 1)).ToArray()).ToArray();
     }
 
     /// <inheritdoc />
-    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_all).GetEnumerator();
+    public IEnumerator<MetricSpec> GetEnumerator() => ((IEnumerable<MetricSpec>)_all).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

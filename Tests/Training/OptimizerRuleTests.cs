@@ -140,6 +140,99 @@ public class OptimizerRuleTests
     }));
 
     [Test]
+    public void AdamWDecaysWeightsBeforeAdam() => AssertClose(Train(new AdamW(0.01, weightDecay: 0.1), 3), Reference(3, (w, g, slots, t, key) =>
+    {
+        var m = SlotOf(slots, key + "m", w.Length);
+        var v = SlotOf(slots, key + "v", w.Length);
+        double alpha = 0.01 * Math.Sqrt(1 - Math.Pow(0.999, t)) / (1 - Math.Pow(0.9, t));
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] -= w[i] * 0.1 * 0.01;
+            m[i] += (g[i] - m[i]) * 0.1;
+            v[i] += (g[i] * g[i] - v[i]) * 0.001;
+            w[i] -= alpha * m[i] / (Math.Sqrt(v[i]) + 1e-7);
+        }
+    }));
+
+    [Test]
+    public void AdamaxUsesTheInfinityNorm() => AssertClose(Train(new Adamax(0.02), 3), Reference(3, (w, g, slots, t, key) =>
+    {
+        var m = SlotOf(slots, key + "m", w.Length);
+        var u = SlotOf(slots, key + "u", w.Length);
+        for (int i = 0; i < w.Length; i++)
+        {
+            m[i] += (g[i] - m[i]) * 0.1;
+            u[i] = Math.Max(0.999 * u[i], Math.Abs(g[i]));
+            w[i] -= 0.02 * m[i] / ((1 - Math.Pow(0.9, t)) * (u[i] + 1e-7));
+        }
+    }));
+
+    [Test]
+    public void NadamFollowsKerasMomentumSchedule()
+    {
+        double product = 1;
+        int lastStep = 0;
+        AssertClose(Train(new Nadam(0.01), 3), Reference(3, (w, g, slots, t, key) =>
+        {
+            if (t != lastStep) { product *= 0.9 * (1 - 0.5 * Math.Pow(0.96, t)); lastStep = t; }
+            var m = SlotOf(slots, key + "m", w.Length);
+            var v = SlotOf(slots, key + "v", w.Length);
+            double ut = 0.9 * (1 - 0.5 * Math.Pow(0.96, t)), utNext = 0.9 * (1 - 0.5 * Math.Pow(0.96, t + 1));
+            for (int i = 0; i < w.Length; i++)
+            {
+                m[i] += (g[i] - m[i]) * 0.1;
+                v[i] += (g[i] * g[i] - v[i]) * 0.001;
+                double mHat = utNext * m[i] / (1 - product * utNext) + (1 - ut) * g[i] / (1 - product);
+                double vHat = v[i] / (1 - Math.Pow(0.999, t));
+                w[i] -= 0.01 * mHat / (Math.Sqrt(vHat) + 1e-7);
+            }
+        }));
+    }
+
+    [Test]
+    public void AdadeltaScalesByRunningAverages() => AssertClose(Train(new Adadelta(1.0), 3), Reference(3, (w, g, slots, _, key) =>
+    {
+        var a = SlotOf(slots, key + "a", w.Length);
+        var d = SlotOf(slots, key + "d", w.Length);
+        for (int i = 0; i < w.Length; i++)
+        {
+            a[i] = 0.95 * a[i] + 0.05 * g[i] * g[i];
+            double delta = -Math.Sqrt(d[i] + 1e-7) / Math.Sqrt(a[i] + 1e-7) * g[i];
+            d[i] = 0.95 * d[i] + 0.05 * delta * delta;
+            w[i] += 1.0 * delta;
+        }
+    }));
+
+    [Test]
+    public void FtrlProximalUpdate() => AssertClose(Train(new Ftrl(0.1, l1RegularizationStrength: 0.001, l2RegularizationStrength: 0.01), 3), Reference(3, (w, g, slots, _, key) =>
+    {
+        var n = SlotOf(slots, key + "n", w.Length, 0.1);
+        var z = SlotOf(slots, key + "z", w.Length);
+        for (int i = 0; i < w.Length; i++)
+        {
+            double newN = n[i] + g[i] * g[i];
+            z[i] += g[i] - (Math.Sqrt(newN) - Math.Sqrt(n[i])) / 0.1 * w[i];
+            double quadratic = Math.Sqrt(newN) / 0.1 + 2 * 0.01;
+            w[i] = (Math.Clamp(z[i], -0.001, 0.001) - z[i]) / quadratic;
+            n[i] = newN;
+        }
+    }));
+
+    [Test]
+    public void SchedulesGiveKerasLearningRates()
+    {
+        Assert.That(new ExponentialDecay(0.1, 10, 0.5).Call(5), Is.EqualTo(0.1 * Math.Pow(0.5, 0.5)).Within(1e-12));
+        Assert.That(new ExponentialDecay(0.1, 10, 0.5, staircase: true).Call(15), Is.EqualTo(0.05).Within(1e-12));
+        Assert.That(new InverseTimeDecay(0.1, 10, 0.5).Call(20), Is.EqualTo(0.05).Within(1e-12));
+        Assert.That(new CosineDecay(0.1, 100, alpha: 0.1).Call(50), Is.EqualTo(0.1 * (0.9 * 0.5 + 0.1)).Within(1e-12));
+        Assert.That(new PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1]).Call(15), Is.EqualTo(0.5));
+        // A schedule drives SGD: step 0 uses 0.1, step 1 uses 0.05.
+        var (kernel, _) = Train(new SGD() { Schedule = new PiecewiseConstantDecay([0], [0.1, 0.05]) }, 2);
+        var expected = Reference(2, (w, g, _, t, _) => { for (int i = 0; i < w.Length; i++) w[i] -= (t == 1 ? 0.1 : 0.05) * g[i]; });
+        Assert.That(kernel, Is.EqualTo(expected.Kernel).Within(1e-5));
+    }
+
+    [Test]
     public void ClipvalueClipsEachGradient() => AssertClose(Train(new SGD(0.1, clipvalue: 0.05), 2), Reference(2, (w, g, _, _, _) =>
     {
         for (int i = 0; i < w.Length; i++) w[i] -= 0.1 * Math.Clamp(g[i], -0.05, 0.05);
