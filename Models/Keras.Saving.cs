@@ -11,15 +11,27 @@ public static partial class Keras
     /// <summary>
     /// Loads a model saved by Keras or by <see cref="Model.Save"/>: <c>.keras</c> (Keras 3) or legacy <c>.h5</c>
     /// (Keras 1, 2 and tf.keras), architecture and weights. The content decides: a legacy HDF5 file saved under a
-    /// <c>.keras</c> name (tf.keras allowed it) loads as HDF5.
+    /// <c>.keras</c> name (tf.keras allowed it) loads as HDF5. A <c>model.json</c> is a TensorFlow.js layers model.
     /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="compile">Also restore <c>Compile</c> (optimizer, losses, metrics) from the training configuration the file holds.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="KerasFormatException">The file cannot be read; the message names the file and the entry.</exception>
-    public static Model LoadModel(string path)
+    public static Model LoadModel(string path, bool compile = false)
+    {
+        var model = LoadArchitectureAndWeights(path);
+        if (compile && KerasFiles.Guard(Path.GetFileName(path), () => ReadTrainingConfig(path)) is { } trainingConfig)
+            CompileConfig.Apply(model, trainingConfig, Path.GetFileName(path));
+        return model;
+    }
+
+    private static Model LoadArchitectureAndWeights(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"File not found: filepath={path}. Please ensure the file is an accessible `.keras` or `.h5` file.", path);
         string fileName = Path.GetFileName(path);
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            return KerasFiles.Guard(fileName, () => TfJsModel.Read(path));
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) && !KerasFiles.IsHdf5(path))
         {
             using var stream = File.OpenRead(path);
@@ -37,6 +49,21 @@ public static partial class Keras
             LegacyH5File.ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
             return model;
         });
+    }
+
+    /// <summary>The training configuration a file recorded (Keras 3's compile_config, Keras 2's training_config), or null.</summary>
+    private static JsonObject? ReadTrainingConfig(string path)
+    {
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
+        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) && !KerasFiles.IsHdf5(path))
+        {
+            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+            using var reader = new StreamReader(zip.GetEntry("config.json")!.Open());
+            return JsonNode.Parse(reader.ReadToEnd())?["compile_config"] as JsonObject;
+        }
+        using var file = KerasFiles.OpenHdf5(path);
+        string? text = LegacyH5File.ReadStringAttribute(file, "training_config");
+        return text is null ? null : JsonNode.Parse(text) as JsonObject;
     }
 
     /// <summary>A model (with fresh weights) from the JSON of <c>model.to_json()</c>, Keras 3 or 2.</summary>

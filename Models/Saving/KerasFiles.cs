@@ -35,8 +35,9 @@ internal static class KerasFiles
         {
             return read();
         }
-        catch (Exception e) when (e is not (KerasFormatException or OutOfMemoryException))
+        catch (Exception e) when (e is not KerasFormatException)
         {
+            // A corrupt size field makes readers ask for impossible arrays (OutOfMemoryException): the file is at fault.
             throw new KerasFormatException($"{fileName} cannot be read: {e.GetType().Name}: {e.Message}", e);
         }
     }

@@ -187,3 +187,19 @@ public class WildFileTests
         }
     }
 }
+
+/// <summary>TensorFlow.js layers models.</summary>
+public class TfJsTests
+{
+    [Test]
+    public void EmbeddingGruModelPredictsWhatTfJsComputed()
+    {
+        string folder = Fixtures.Keras("tensorflow__tfjs/e2e/integration_tests/load_predict_data/layers_model");
+        var model = Keras.LoadModel(Path.Combine(folder, "model.json"));
+        Assert.That(model.Layers.Select(l => l.ClassName), Is.EqualTo(new[] { "Embedding", "GRU" }));
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "expected_transcribed.json")))!;
+        var input = expected["input"]!["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        using var y = model.Predict(Tensor.From(input, 1, 10));
+        Fixtures.AssertClose(y.ToArray<float>(), expected["expected_output"]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), "tfjs layers_model");
+    }
+}
