@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of the solution in Release. Works on a fresh machine with the .NET 10 SDK: NuGet restores
-# TorchSharp and libtorch, and the build itself makes libtorch loadable on Debian 12 (see NativeRuntime.md).
+# Runs every test of the solution in Release. Works on a fresh Debian machine with the .NET 10 SDK: NuGet restores
+# TorchSharp and libtorch, the build makes libtorch loadable on Debian 12 (see NativeRuntime.md), and Graphviz (for
+# PlotModel) is installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")"
+if ! command -v dot >/dev/null 2>&1; then
+  echo "Installing Graphviz (Debian package graphviz) for PlotModel..."
+  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+  "${apt_get[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq graphviz >/dev/null
+fi
 exec dotnet test TfFunctional.sln -c Release --nologo "$@"

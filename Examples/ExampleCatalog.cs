@@ -7,5 +7,22 @@ internal static class ExampleCatalog
     [
         new TwitterExample(),
         new FirstModelExample(),
+        new SharedLstmExample(),
+        new SharedVisionExample(),
+        new InceptionExample(),
+        new ResidualExample(),
+        new ConcatenateExample(),
+        new MergeExample(),
+        new VqaExample(),
+        new VideoQaExample(),
+        new MlpExample(),
+        new CnnExample(),
+        new RnnExample(),
+        new BiLstmExample(),
+        new SharedInputExample(),
+        new SharedFeatureExample(),
+        new MultiInputExample(),
+        new MultiOutputExample(),
+        new GanGeneratorExample(),
     ];
 }

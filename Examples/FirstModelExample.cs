@@ -27,11 +27,11 @@ internal sealed class FirstModelExample : IExample
         var model = new Model(inputs: inputs, outputs: predictions);
         model.Compile(optimizer: "rmsprop", loss: "categorical_crossentropy", metrics: ["accuracy"]);
         model.Summary();
-        bool ok = TwitterExample.Check(model.CountParams() == 55_050, $"parameter count {model.CountParams():N0} (Keras: 55,050)");
+        bool ok = ExampleRun.Check(model.CountParams() == 55_050, $"parameter count {model.CountParams():N0} (Keras: 55,050)");
 
         var (data, labels) = MakeData(samples, seed: 3);
         var history = model.Fit(data, labels, epochs: epochs, batchSize: 32);  // starts training
-        ok &= TwitterExample.Check(history["loss"][^1] < history["loss"][0], "training lowered the loss");
+        ok &= ExampleRun.Check(history["loss"][^1] < history["loss"][0], "training lowered the loss");
 
         // All models are callable, just like layers
         var newInput = Keras.Input(shape: [784]);
@@ -39,12 +39,12 @@ internal sealed class FirstModelExample : IExample
         var outer = new Model(newInput, y);
         using var direct = model.Predict(data);
         using var called = outer.Predict(data);
-        ok &= TwitterExample.Check(direct.ToArray<float>().SequenceEqual(called.ToArray<float>()), "the model called as a layer reuses its weights");
+        ok &= ExampleRun.Check(direct.ToArray<float>().SequenceEqual(called.ToArray<float>()), "the model called as a layer reuses its weights");
 
         string path = options.File("first_model.h5");
         model.Save(path);
         using var reloaded = Keras.LoadModel(path).Predict(data);
-        ok &= TwitterExample.Check(reloaded.ToArray<float>().SequenceEqual(direct.ToArray<float>()), $"saved {path}, reloaded: predictions identical");
+        ok &= ExampleRun.Check(reloaded.ToArray<float>().SequenceEqual(direct.ToArray<float>()), $"saved {path}, reloaded: predictions identical");
         Console.WriteLine($"first-model: {(ok ? "OK" : "FAILED")}");
         return ok ? 0 : 1;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TfFunctional.Layers;
+using static TfFunctional.Examples.ExampleRun;
 
 namespace TfFunctional.Examples;
 
@@ -35,6 +36,7 @@ internal sealed class TwitterExample : IExample
         var model = new Model(inputs: [mainInput, auxiliaryInput], outputs: [mainOutput, auxiliaryOutput]);
         model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2], metrics: ["accuracy"]);
         model.Summary();
+        Keras.Utils.PlotModel(model, toFile: options.File("twitter.png"), showShapes: true);
         bool ok = Check(model.CountParams() == 5_200_610, $"parameter count {model.CountParams():N0} (Keras: 5,200,610)");
 
         // --- synthetic headlines -------------------------------------------------------------------------------
@@ -77,11 +79,5 @@ internal sealed class TwitterExample : IExample
             for (int f = 0; f < 5; f++) extra[i, f] = (float)random.NextDouble();
         }
         return (headlines, extra, labels);
-    }
-
-    internal static bool Check(bool condition, string what)
-    {
-        Console.WriteLine($"  [{(condition ? "ok" : "FAILED")}] {what}");
-        return condition;
     }
 }

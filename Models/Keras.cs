@@ -12,6 +12,21 @@ public static partial class Keras
     /// <summary>Resets the automatic layer names, so the next Dense is <c>dense</c> again.</summary>
     public static void ClearSession() => Naming.Reset();
 
+    /// <summary>Keras's utilities: <c>Keras.Utils.PlotModel(...)</c>, <c>Keras.Utils.ModelToDot(...)</c>.</summary>
+    public static class Utils
+    {
+        /// <summary><c>keras.utils.plot_model</c>: draws the model through Graphviz to PNG, SVG, PDF (or writes .dot).</summary>
+        public static void PlotModel(Model model, string toFile = "model.png", bool showShapes = false, bool showDtype = false,
+            bool showLayerNames = true, string rankdir = "TB", bool expandNested = false, int dpi = 96, bool showLayerActivations = false,
+            bool showTrainable = false) =>
+            TfFunctional.Utils.ModelPlot.Plot(model, toFile, showShapes, showDtype, showLayerNames, rankdir, expandNested, dpi, showLayerActivations, showTrainable);
+
+        /// <summary><c>keras.utils.model_to_dot</c>: the DOT text of the model.</summary>
+        public static string ModelToDot(Model model, bool showShapes = false, bool showDtype = false, bool showLayerNames = true,
+            string rankdir = "TB", bool expandNested = false, int dpi = 96, bool showLayerActivations = false, bool showTrainable = false) =>
+            TfFunctional.Utils.ModelPlot.ToDot(model, showShapes, showDtype, showLayerNames, rankdir, expandNested, dpi, showLayerActivations, showTrainable);
+    }
+
     /// <summary>Keras's lower-case layer functions: each makes the layer and calls it at once.</summary>
     public static class Layers
     {

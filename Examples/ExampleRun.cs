@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace TfFunctional.Examples;
+
+/// <summary>What every example does after building its model: check the parameter count, train, save, reload, compare.</summary>
+internal static class ExampleRun
+{
+    public static bool Check(bool condition, string what)
+    {
+        Console.WriteLine($"  [{(condition ? "ok" : "FAILED")}] {what}");
+        return condition;
+    }
+
+    /// <summary>Prints the summary, checks Keras's parameter count, trains, saves as .keras and .h5, reloads both and compares predictions.</summary>
+    public static int Finish(string name, Model model, long kerasParameterCount, ModelData x, ModelData y, ExampleOptions options, int epochs,
+        int batchSize = 32, bool plot = false)
+    {
+        var clock = Stopwatch.StartNew();
+        model.Summary();
+        bool ok = Check(model.CountParams() == kerasParameterCount, $"parameter count {model.CountParams():N0} (Keras: {kerasParameterCount:N0})");
+        if (plot)
+        {
+            string picture = options.File($"{name}.png");
+            Keras.Utils.PlotModel(model, toFile: picture, showShapes: true);
+            Console.WriteLine($"  drew {picture}");
+        }
+        var history = model.Fit(x, y, epochs: epochs, batchSize: batchSize, verbose: options.Quick ? 0 : 1);
+        ok &= Check(history["loss"][^1] < history["loss"][0], $"training lowered the loss: {history["loss"][0]:F4} -> {history["loss"][^1]:F4}");
+        var before = model.PredictOutputs(x.Items.Select(Slice).ToArray());
+        foreach (string extension in new[] { ".keras", ".h5" })
+        {
+            string path = options.File(name.Replace('-', '_') + extension);
+            model.Save(path);
+            var after = Keras.LoadModel(path).PredictOutputs(x.Items.Select(Slice).ToArray());
+            bool same = before.Zip(after).All(p => p.First.ToArray<float>().SequenceEqual(p.Second.ToArray<float>()));
+            ok &= Check(same, $"saved {Path.GetFileName(path)}, reloaded: predictions identical");
+            foreach (var t in after) t.Dispose();
+        }
+        foreach (var t in before) t.Dispose();
+        Console.WriteLine($"{name}: {(ok ? "OK" : "FAILED")} in {clock.Elapsed.TotalSeconds:F1} s");
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>The first (up to) 8 samples of an input, for comparing predictions.</summary>
+    private static Tensor Slice(object data)
+    {
+        var tensor = data is Tensor t ? Ops.Copy(t) : Tensor.From((Array)data);
+        var first = Ops.Narrow(tensor, 0, 0, Math.Min(8, tensor.Shape[0]!.Value));
+        return first;
+    }
+
+    /// <summary>Uniform random floats of a shape (batch first), from a fixed seed.</summary>
+    public static Tensor Random(int seed, params long[] shape)
+    {
+        var random = new Random(seed);
+        long size = shape.Aggregate(1L, (p, d) => p * d);
+        return Tensor.From(Enumerable.Range(0, (int)size).Select(_ => (float)random.NextDouble()).ToArray(), shape);
+    }
+
+    /// <summary>0/1 labels (n, 1) from a rule over sample indices.</summary>
+    public static Tensor Labels(int n, Func<int, bool> rule) =>
+        Tensor.From(Enumerable.Range(0, n).Select(i => rule(i) ? 1f : 0f).ToArray(), n, 1);
+}
