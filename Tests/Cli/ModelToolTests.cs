@@ -1,0 +1,87 @@
+using System.Globalization;
+using TfFunctional.Cli;
+using TfFunctional.Saving;
+
+namespace TfFunctional.Tests.Cli;
+
+public class ModelToolTests
+{
+    private static readonly string Unsplit = Fixtures.Keras("lwtnn__lwtnn-test-data/unsplit-model/model.h5");
+    private string _folder = "";
+
+    [SetUp]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-cli-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void Cleanup() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = ModelTool.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Test]
+    public void SummaryPrintsTheKerasTable()
+    {
+        var (code, output, _) = Run("summary", Unsplit);
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(output, Does.Contain(" dense (Dense)               (None, 3)                 33        "));
+        Assert.That(output, Does.Contain("Total params: 33"));
+    }
+
+    [Test]
+    public void PredictWritesWhatKerasRecorded()
+    {
+        string input = Path.Combine(_folder, "ramp.csv");
+        File.WriteAllText(input, string.Join(",", Enumerable.Range(0, 10).Select(i => (-1 + 2.0 * i / 9).ToString("R", CultureInfo.InvariantCulture))));
+        string output = Path.Combine(_folder, "out.npy");
+        var (code, _, error) = Run("predict", Unsplit, "--input", input, "--output", output);
+        Assert.That(code, Is.EqualTo(0), error);
+        using var predictions = NumPy.Load(output);
+        Assert.That(predictions.Shape, Is.EqualTo(new Shape(1, 3)));
+        Fixtures.AssertClose(predictions.ToArray<float>(), Fixtures.LwtnnExpected(Fixtures.Keras("lwtnn__lwtnn-test-data/unsplit-model/outputs.json"), "dense_0:"), "cli predict");
+    }
+
+    [Test]
+    public void ConvertRoundTripsBetweenFormats()
+    {
+        string keras = Path.Combine(_folder, "model.keras");
+        string back = Path.Combine(_folder, "again.h5");
+        Assert.That(Run("convert", Unsplit, keras).Code, Is.EqualTo(0));
+        Assert.That(Run("convert", keras, back).Code, Is.EqualTo(0));
+        var x = Fixtures.RampVector(10);
+        using var original = Keras.LoadModel(Unsplit).Predict(x);
+        using var converted = Keras.LoadModel(back).Predict(x);
+        Assert.That(converted.ToArray<float>(), Is.EqualTo(original.ToArray<float>()));
+        string dot = Path.Combine(_folder, "model.dot");
+        Assert.That(Run("plot", keras, "-o", dot).Code, Is.EqualTo(0));
+        Assert.That(File.ReadAllText(dot), Does.Contain("dense (Dense)"));
+    }
+
+    [Test]
+    public void FailuresGiveMessagesAndExitCodes()
+    {
+        var missing = Run("summary", Path.Combine(_folder, "nope.h5"));
+        Assert.That(missing.Code, Is.EqualTo(ModelTool.MissingFile));
+        Assert.That(missing.Error, Does.Contain("No such file"));
+
+        string garbage = Path.Combine(_folder, "garbage.h5");
+        File.WriteAllText(garbage, "not a model");
+        var unreadable = Run("summary", garbage);
+        Assert.That(unreadable.Code, Is.EqualTo(ModelTool.UnreadableFile));
+        Assert.That(unreadable.Error, Does.Contain("garbage.h5 is not a readable HDF5 file"));
+
+        string wrong = Path.Combine(_folder, "wrong.json");
+        File.WriteAllText(wrong, "[[1, 2, 3]]");
+        var shape = Run("predict", Unsplit, "--input", wrong);
+        Assert.That(shape.Code, Is.EqualTo(ModelTool.BadData));
+        Assert.That(shape.Error, Does.Contain("expected shape=(None, 10), found shape=(1, 3)"));
+    }
+}
