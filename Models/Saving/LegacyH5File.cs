@@ -78,7 +78,8 @@ internal static class LegacyH5File
         foreach (var layer in layers)
         {
             var weights = LegacyWeights(layer);
-            var layerGroup = new H5Group { Attributes = new() { ["weight_names"] = weights.Select(w => w.Path + ":0").ToArray() } };
+            // The generic attribute keeps the string type even when the list is empty (an input layer's).
+            var layerGroup = new H5Group { Attributes = new() { ["weight_names"] = new H5Attribute<string[]>(weights.Select(w => w.Path + ":0").ToArray()) } };
             foreach (var weight in weights)
             {
                 // "dense/kernel:0" is stored as the dataset kernel:0 inside the subgroup dense.
