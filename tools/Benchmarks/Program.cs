@@ -5,7 +5,7 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [trainmemory] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
@@ -27,7 +27,8 @@ foreach (string workload in workloads)
         case "twitter": Workloads.Header(); Workloads.TwitterTraining(quick); break;
         case "vqa": Workloads.Header(); Workloads.VqaTraining(quick); break;
         case "load": Workloads.TwitterFile(quick); break;
-        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load)"); return 2;
+        case "trainmemory": Workloads.TrainingMemory(quick); break;
+        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, trainmemory)"); return 2;
     }
 }
 return 0;

@@ -143,6 +143,31 @@ internal static class Workloads
         Row("Twitter TrainOnBatch (RMSprop, BCE 1.0/0.2)", 32, a, b);
     }
 
+    public static void TrainingMemory(bool quick)
+    {
+        var model = Twitter();
+        model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2]);
+        var random = new Random(2);
+        var tokens = new int[32, 100];
+        for (int i = 0; i < 32; i++) for (int t = 0; t < 100; t++) tokens[i, t] = random.Next(10000);
+        var extra = new float[32, 5];
+        var labels = new float[32, 1];
+        for (int i = 0; i < 32; i++) labels[i, 0] = i % 2;
+        int steps = quick ? 2000 : 10_000;
+        Console.WriteLine($"\nResident memory over {steps:N0} Twitter training steps (TrainOnBatch, batch 32, after a 200-step warm-up):");
+        for (int i = 0; i < 200; i++) model.TrainOnBatch([tokens, extra], [labels, labels]);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i <= steps; i++)
+        {
+            if (i % (steps / 5) == 0)
+            {
+                using var process = Process.GetCurrentProcess();
+                Console.WriteLine($"  after {i,6:N0} steps: RSS {process.WorkingSet64 / 1048576.0,7:F1} MB, {clock.Elapsed.TotalSeconds,6:F1} s");
+            }
+            if (i < steps) model.TrainOnBatch([tokens, extra], [labels, labels]);
+        }
+    }
+
     public static void VqaTraining(bool quick)
     {
         Keras.ClearSession();

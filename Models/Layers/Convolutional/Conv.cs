@@ -109,13 +109,7 @@ public abstract class Conv : Layer
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         var shape = inputs.Shape;
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-        {
-            int length = shape[ChannelsLast ? 1 + i : 2 + i]!.Value;
-            (before[i], after[i]) = ConvArithmetic.Padding(length, KernelSize[i], Strides[i], DilationRate[i], Padding);
-        }
+        var (before, after) = ConvArithmetic.Pads(shape, KernelSize, Strides, DilationRate, Padding, ChannelsLast);
         var outputs = Ops.Convolution(inputs, _kernel!.Value, _bias?.Value, Strides, DilationRate, before, after, Groups, ChannelsLast);
         outputs = Activation.Apply(outputs);
         if (ActivityRegularizer is not null && context.Training)

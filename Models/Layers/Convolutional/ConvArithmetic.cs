@@ -28,6 +28,17 @@ internal static class ConvArithmetic
         }
     }
 
+    /// <summary>(before, after) padding of every spatial axis of <paramref name="inputs"/>.</summary>
+    public static (int[] Before, int[] After) Pads(Shape inputs, int[] kernel, int[] strides, int[] dilations, string padding, bool channelsLast)
+    {
+        int rank = kernel.Length;
+        var before = new int[rank];
+        var after = new int[rank];
+        for (int i = 0; i < rank; i++)
+            (before[i], after[i]) = Padding(inputs[channelsLast ? 1 + i : 2 + i]!.Value, kernel[i], strides[i], dilations[i], padding);
+        return (before, after);
+    }
+
     /// <summary>Checks the Keras padding name.</summary>
     public static string CheckPadding(string padding, bool allowCausal)
     {

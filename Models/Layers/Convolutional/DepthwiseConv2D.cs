@@ -94,18 +94,9 @@ public sealed class DepthwiseConv2D : Layer
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         int channels = inputs.Shape[ChannelsLast ? -1 : 1]!.Value;
-        var (before, after) = Pads(inputs);
+        var (before, after) = ConvArithmetic.Pads(inputs.Shape, KernelSize, Strides, DilationRate, Padding, ChannelsLast);
         var outputs = Ops.Convolution(inputs, GroupedWeight(_kernel!), _bias?.Value, Strides, DilationRate, before, after, channels, ChannelsLast);
         return Activation.Apply(outputs);
-    }
-
-    private (int[] Before, int[] After) Pads(Tensor inputs)
-    {
-        var before = new int[2];
-        var after = new int[2];
-        for (int i = 0; i < 2; i++)
-            (before[i], after[i]) = ConvArithmetic.Padding(inputs.Shape[ChannelsLast ? 1 + i : 2 + i]!.Value, KernelSize[i], Strides[i], DilationRate[i], Padding);
-        return (before, after);
     }
 
     /// <inheritdoc />

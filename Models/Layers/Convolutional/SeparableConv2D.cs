@@ -81,10 +81,7 @@ public sealed class SeparableConv2D : Layer
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         int channels = inputs.Shape[ChannelsLast ? -1 : 1]!.Value;
-        var before = new int[2];
-        var after = new int[2];
-        for (int i = 0; i < 2; i++)
-            (before[i], after[i]) = ConvArithmetic.Padding(inputs.Shape[ChannelsLast ? 1 + i : 2 + i]!.Value, KernelSize[i], Strides[i], DilationRate[i], Padding);
+        var (before, after) = ConvArithmetic.Pads(inputs.Shape, KernelSize, Strides, DilationRate, Padding, ChannelsLast);
         var depthwise = Ops.Convolution(inputs, DepthwiseConv2D.GroupedWeight(_depthwise!), null, Strides, DilationRate, before, after, channels, ChannelsLast);
         var pointwise = Ops.Convolution(depthwise, _pointwise!.Value, _bias?.Value, [1, 1], [1, 1], [0, 0], [0, 0], 1, ChannelsLast);
         return Activation.Apply(pointwise);

@@ -38,10 +38,7 @@ public abstract class Pooling : Layer
     /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
-        var before = new int[Rank];
-        var after = new int[Rank];
-        for (int i = 0; i < Rank; i++)
-            (before[i], after[i]) = ConvArithmetic.Padding(inputs.Shape[ChannelsLast ? 1 + i : 2 + i]!.Value, PoolSize[i], Strides[i], 1, Padding);
+        var (before, after) = ConvArithmetic.Pads(inputs.Shape, PoolSize, Strides, Enumerable.Repeat(1, Rank).ToArray(), Padding, ChannelsLast);
         return Ops.Pool(inputs, IsMax, PoolSize, Strides, before, after, ChannelsLast);
     }
 
