@@ -1,0 +1,20 @@
+namespace TfFunctional.Serving;
+
+/// <summary>How one model is served: its file, and the dynamic batching that gathers concurrent requests.</summary>
+public sealed class KerasModelOptions
+{
+    /// <summary>Whether concurrent requests are gathered into one Predict call (as TF Serving's batching).</summary>
+    public bool EnableBatching { get; set; } = true;
+
+    /// <summary>The most rows one gathered Predict call takes.</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>How long the first request of a batch waits for others.</summary>
+    public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>The largest request body accepted (413 above it); 64 MiB by default.</summary>
+    public long MaxRequestBytes { get; set; } = ServingEndpoints.MaxRequestBytes;
+
+    /// <summary>Whether a replaced model file is loaded and swapped in while serving.</summary>
+    public bool WatchFile { get; set; } = true;
+}

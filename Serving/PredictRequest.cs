@@ -1,0 +1,139 @@
+using System.Text.Json;
+
+namespace TfFunctional.Serving;
+
+/// <summary>
+/// A TF Serving REST predict body, checked against the model's inputs: <c>{"instances": [...]}</c> (row form: one
+/// value per row for a single input, or an object by input name per row) or <c>{"inputs": ...}</c> (column form: the
+/// batched value of a single input, or an object by input name).
+/// </summary>
+internal sealed class PredictRequest
+{
+    private PredictRequest(bool rowForm, int rows, IReadOnlyList<float[]> inputs)
+    {
+        RowForm = rowForm;
+        Rows = rows;
+        Inputs = inputs;
+    }
+
+    public bool RowForm { get; }
+    public int Rows { get; }
+    /// <summary>Each model input's values, flat, row-major, for all rows.</summary>
+    public IReadOnlyList<float[]> Inputs { get; }
+
+    public static PredictRequest Parse(JsonElement body, Model model)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+            throw Bad("The request body must be a JSON object with \"instances\" or \"inputs\".");
+        bool hasInstances = body.TryGetProperty("instances", out var instances);
+        bool hasInputs = body.TryGetProperty("inputs", out var inputs);
+        if (hasInstances == hasInputs)
+            throw Bad("Request must specify exactly one of \"instances\" (row format) or \"inputs\" (columnar format).");
+        var names = model.InputNames;
+        var rowShapes = model.Inputs.Select(i => i.Shape.Slice(1..)).ToArray();
+        var dtypes = model.Inputs.Select(i => i.DType).ToArray();
+        if (hasInstances)
+        {
+            if (instances.ValueKind != JsonValueKind.Array || instances.GetArrayLength() == 0)
+                throw Bad("\"instances\" must be a non-empty list.");
+            var perInput = names.Select(_ => new List<float>()).ToArray();
+            int row = 0;
+            foreach (var instance in instances.EnumerateArray())
+            {
+                if (names.Count == 1 && instance.ValueKind != JsonValueKind.Object)
+                    Flatten(instance, rowShapes[0], dtypes[0], names[0], perInput[0], $"instance {row}");
+                else
+                {
+                    if (instance.ValueKind != JsonValueKind.Object)
+                        throw Bad($"instance {row}: a model with several inputs ({string.Join(", ", names)}) takes one object per instance, keyed by input name.");
+                    CheckNames(instance, names, $"instance {row}");
+                    for (int i = 0; i < names.Count; i++)
+                        Flatten(instance.GetProperty(names[i]), rowShapes[i], dtypes[i], names[i], perInput[i], $"instance {row}");
+                }
+                row++;
+            }
+            return new PredictRequest(true, row, perInput.Select(l => l.ToArray()).ToArray());
+        }
+        var values = new float[names.Count][];
+        int rows = -1;
+        for (int i = 0; i < names.Count; i++)
+        {
+            JsonElement column;
+            if (inputs.ValueKind == JsonValueKind.Object)
+            {
+                if (i == 0) CheckNames(inputs, names, "\"inputs\"");
+                column = inputs.GetProperty(names[i]);
+            }
+            else if (names.Count == 1) column = inputs;
+            else throw Bad($"\"inputs\" must be an object keyed by input name for a model with several inputs ({string.Join(", ", names)}).");
+            if (column.ValueKind != JsonValueKind.Array || column.GetArrayLength() == 0)
+                throw Bad($"input \"{names[i]}\" must be a non-empty list of rows.");
+            var list = new List<float>();
+            int count = 0;
+            foreach (var item in column.EnumerateArray())
+            {
+                Flatten(item, rowShapes[i], dtypes[i], names[i], list, $"row {count}");
+                count++;
+            }
+            if (rows >= 0 && count != rows)
+                throw Bad($"Input \"{names[i]}\" has {count} rows, but \"{names[0]}\" has {rows}: every input needs the same number of rows.");
+            rows = count;
+            values[i] = list.ToArray();
+        }
+        return new PredictRequest(false, rows, values);
+    }
+
+    private static void CheckNames(JsonElement obj, IReadOnlyList<string> names, string where)
+    {
+        var given = obj.EnumerateObject().Select(p => p.Name).ToArray();
+        var missing = names.Except(given).ToArray();
+        var unknown = given.Except(names).ToArray();
+        if (missing.Length > 0) throw Bad($"{where}: missing input(s) {string.Join(", ", missing.Select(m => $"\"{m}\""))}; the model's inputs are {string.Join(", ", names)}.");
+        if (unknown.Length > 0) throw Bad($"{where}: unknown input(s) {string.Join(", ", unknown.Select(m => $"\"{m}\""))}; the model's inputs are {string.Join(", ", names)}.");
+    }
+
+    /// <summary>Appends one row of <paramref name="shape"/> (unknown dimensions not allowed in rows) to <paramref name="target"/>.</summary>
+    private static void Flatten(JsonElement value, Shape shape, DType dtype, string input, List<float> target, string where)
+    {
+        if (!shape.IsFullyDefined)
+            throw Bad($"input \"{input}\" has variable dimensions {shape.WithBatch(null)}; the server needs fixed ones.");
+        void Walk(JsonElement element, int depth)
+        {
+            if (depth == shape.Rank)
+            {
+                if (element.ValueKind != JsonValueKind.Number)
+                    throw Bad($"{where}: input \"{input}\" expects numbers ({dtype.KerasName()}) in rows of shape {shape}, but found {Describe(element)} inside the row.");
+                double number = element.GetDouble();
+                if (!double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
+                    throw Bad($"{where}: input \"{input}\" holds a value that is not a finite float32: {element.GetRawText()}.");
+                if (!dtype.IsFloating() && number != Math.Floor(number))
+                    throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received the non-integer {element.GetRawText()}.");
+                target.Add((float)number);
+                return;
+            }
+            if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
+                throw Bad($"{where}: input \"{input}\" expects rows of shape {shape} (model input {shape.WithBatch(null)}), but received {Describe(value)}.");
+            foreach (var item in element.EnumerateArray()) Walk(item, depth + 1);
+        }
+        Walk(value, 0);
+    }
+
+    /// <summary>Says what a JSON value looks like: its nested-array shape (following first elements) or its kind.</summary>
+    private static string Describe(JsonElement value)
+    {
+        var dimensions = new List<int?>();
+        var element = value;
+        while (element.ValueKind == JsonValueKind.Array)
+        {
+            dimensions.Add(element.GetArrayLength());
+            if (element.GetArrayLength() == 0) break;
+            element = element[0];
+        }
+        if (element.ValueKind is not (JsonValueKind.Number or JsonValueKind.Array))
+            return dimensions.Count == 0 ? $"a {element.ValueKind.ToString().ToLowerInvariant()}"
+                : $"a {element.ValueKind.ToString().ToLowerInvariant()} inside an array of shape {new Shape(dimensions.ToArray())}";
+        return $"shape {new Shape(dimensions.ToArray())}" + (dimensions.Count == 0 ? " (a single number)" : "");
+    }
+
+    private static RequestException Bad(string message) => new(400, message);
+}

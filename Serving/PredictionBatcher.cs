@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+
+namespace TfFunctional.Serving;
+
+/// <summary>
+/// Dynamic batching, as TF Serving does it: requests wait in a queue; the first one waits up to the batch timeout for
+/// others, up to the maximum batch size in rows; the gathered rows run as one Predict call and the results are split
+/// back, each request receiving exactly its rows.
+/// </summary>
+public sealed class PredictionBatcher : IDisposable
+{
+    private readonly ServedModel _served;
+    private readonly KerasModelOptions _options;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task? _loop;
+
+    internal PredictionBatcher(ServedModel served, KerasModelOptions options)
+    {
+        _served = served;
+        _options = options;
+        if (options.EnableBatching) _loop = Task.Run(RunAsync);
+    }
+
+    private sealed record Pending(IReadOnlyList<float[]> Inputs, int Rows, TaskCompletionSource<IReadOnlyList<OutputRows>> Result);
+
+    /// <summary>One output's values for some rows, row-major, with the shape of one row.</summary>
+    public sealed record OutputRows(float[] Values, int Rows, int[] RowShape);
+
+    /// <summary>Predicts <paramref name="rows"/> rows given as one flat array per model input (each row of the input's shape).</summary>
+    public Task<IReadOnlyList<OutputRows>> PredictAsync(IReadOnlyList<float[]> inputs, int rows)
+    {
+        if (!_options.EnableBatching || rows >= _options.MaxBatchSize)
+            return Task.FromResult(Run([new Pending(inputs, rows, new())])[0]);
+        var pending = new Pending(inputs, rows, new TaskCompletionSource<IReadOnlyList<OutputRows>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException($"Model {_served.Name} is shutting down.");
+        return pending.Result.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token))
+            {
+                if (!reader.TryRead(out var first)) continue;
+                var batch = new List<Pending> { first };
+                int rows = first.Rows;
+                var deadline = DateTime.UtcNow + _options.BatchTimeout;
+                while (rows < _options.MaxBatchSize)
+                {
+                    if (reader.TryRead(out var next))
+                    {
+                        batch.Add(next);
+                        rows += next.Rows;
+                        continue;
+                    }
+                    var remaining = deadline - DateTime.UtcNow;
+                    if (remaining <= TimeSpan.Zero) break;
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    timeout.CancelAfter(remaining);
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(timeout.Token)) break;
+                    }
+                    catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                }
+                var results = RunSafely(batch);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    if (results[i] is { } outputs) batch[i].Result.TrySetResult(outputs);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        while (reader.TryRead(out var left)) left.Result.TrySetException(new InvalidOperationException($"Model {_served.Name} stopped serving."));
+    }
+
+    private IReadOnlyList<OutputRows>?[] RunSafely(List<Pending> batch)
+    {
+        try
+        {
+            return Run(batch);
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Result.TrySetException(e);
+            return new IReadOnlyList<OutputRows>?[batch.Count];
+        }
+    }
+
+    /// <summary>Runs the rows of several requests as one Predict call and splits the outputs back.</summary>
+    private IReadOnlyList<OutputRows>[] Run(List<Pending> batch)
+    {
+        using var lease = _served.Acquire();
+        var model = lease.Model;
+        int total = batch.Sum(p => p.Rows);
+        ServingMetrics.BatchSize.WithLabels(_served.Name).Observe(total);
+        var inputs = new Tensor[model.Inputs.Count];
+        try
+        {
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                var rowShape = model.Inputs[i].Shape.Slice(1..).Select(d => (long)d!.Value).ToArray();
+                var values = batch.Count == 1 ? batch[0].Inputs[i] : batch.SelectMany(p => p.Inputs[i]).ToArray();
+                using var floats = Tensor.From(values, [total, .. rowShape]);
+                inputs[i] = model.Inputs[i].DType == DType.Float32 ? Ops.Copy(floats) : Ops.Cast(floats, model.Inputs[i].DType);
+            }
+            var outputs = model.PredictOnBatchOutputs(inputs);
+            try
+            {
+                var flat = outputs.Select(o => o.DType == DType.Float32 ? o.ToArray<float>() : Cast(o)).ToArray();
+                var rowShapes = outputs.Select(o => o.Shape.Slice(1..).Select(d => d!.Value).ToArray()).ToArray();
+                var results = new IReadOnlyList<OutputRows>[batch.Count];
+                int start = 0;
+                for (int p = 0; p < batch.Count; p++)
+                {
+                    int rows = batch[p].Rows;
+                    results[p] = flat.Select((values, o) =>
+                    {
+                        int width = values.Length / total;
+                        return new OutputRows(values[(start * width)..((start + rows) * width)], rows, rowShapes[o]);
+                    }).ToArray();
+                    start += rows;
+                }
+                return results;
+            }
+            finally
+            {
+                foreach (var o in outputs) o.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var t in inputs) t?.Dispose();
+        }
+    }
+
+    private static float[] Cast(Tensor tensor)
+    {
+        using var floats = Ops.Cast(tensor, DType.Float32);
+        return floats.ToArray<float>();
+    }
+
+    /// <summary>Stops the batching loop; queued requests fail.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _queue.Writer.TryComplete();
+        _loop?.Wait(TimeSpan.FromSeconds(5));
+        _stop.Dispose();
+    }
+}

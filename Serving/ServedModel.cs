@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+
+namespace TfFunctional.Serving;
+
+/// <summary>
+/// A model served under a name: loaded from its file, swapped in when the file is replaced (a new file that does not
+/// load leaves the old version serving and is reported), and fed through a <see cref="PredictionBatcher"/>.
+/// </summary>
+public sealed class ServedModel : IDisposable
+{
+    private readonly ILogger? _logger;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly Timer _debounce;
+    private ModelHandle _current;
+    private int _version;
+
+    /// <summary>Loads <paramref name="path"/> and starts serving it as <paramref name="name"/>.</summary>
+    /// <exception cref="Saving.KerasFormatException">The file cannot be loaded.</exception>
+    public ServedModel(string name, string path, KerasModelOptions options, ILogger? logger = null)
+    {
+        Name = name;
+        Path = System.IO.Path.GetFullPath(path);
+        Options = options;
+        _logger = logger;
+        _current = Load();
+        Batcher = new PredictionBatcher(this, options);
+        _debounce = new Timer(_ => Reload(), null, Timeout.Infinite, Timeout.Infinite);
+        if (options.WatchFile)
+        {
+            _watcher = new FileSystemWatcher(System.IO.Path.GetDirectoryName(Path)!, System.IO.Path.GetFileName(Path))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += (_, _) => ScheduleReload();
+            _watcher.Created += (_, _) => ScheduleReload();
+            _watcher.Renamed += (_, _) => ScheduleReload();
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    /// <summary>The name in URLs (<c>/v1/models/{name}</c>).</summary>
+    public string Name { get; }
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+    /// <summary>Batching and reload settings.</summary>
+    public KerasModelOptions Options { get; }
+    /// <summary>Gathers concurrent requests into one Predict call.</summary>
+    public PredictionBatcher Batcher { get; }
+    /// <summary>The version now serving (1 for the first load).</summary>
+    public int Version => Volatile.Read(ref _current).Version;
+    /// <summary>The last reload failure, or null.</summary>
+    public string? LastReloadError { get; private set; }
+    /// <summary>The model now serving (for metadata; predictions go through <see cref="Acquire"/>).</summary>
+    public Model Model => Volatile.Read(ref _current).Model;
+
+    /// <summary>The current version with a lease: dispose the result to release it.</summary>
+    internal Lease Acquire()
+    {
+        while (true)
+        {
+            var handle = Volatile.Read(ref _current);
+            if (handle.TryAcquire()) return new Lease(handle);
+        }
+    }
+
+    internal readonly struct Lease(ModelHandle handle) : IDisposable
+    {
+        public Model Model => handle.Model;
+        public void Dispose() => handle.Release();
+    }
+
+    private void ScheduleReload() => _debounce.Change(200, Timeout.Infinite);
+
+    /// <summary>Loads the file again and swaps it in; on failure the old version keeps serving.</summary>
+    public bool Reload()
+    {
+        try
+        {
+            var fresh = Load();
+            var old = Interlocked.Exchange(ref _current, fresh);
+            old.Retire();
+            LastReloadError = null;
+            ServingMetrics.Reloads.WithLabels(Name, "loaded").Inc();
+            _logger?.LogInformation("Model {Name} reloaded from {Path} as version {Version}", Name, Path, fresh.Version);
+            return true;
+        }
+        catch (Exception e) when (e is Saving.KerasFormatException or IOException or UnauthorizedAccessException)
+        {
+            LastReloadError = e.Message;
+            ServingMetrics.Reloads.WithLabels(Name, "failed").Inc();
+            _logger?.LogError("Model {Name}: the new file {Path} does not load, version {Version} keeps serving: {Error}", Name, Path, Version, e.Message);
+            return false;
+        }
+    }
+
+    private ModelHandle Load()
+    {
+        var clock = Stopwatch.StartNew();
+        var model = Keras.LoadModel(Path);
+        ServingMetrics.LoadSeconds.WithLabels(Name).Set(clock.Elapsed.TotalSeconds);
+        return new ModelHandle(model, Interlocked.Increment(ref _version), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Stops watching and batching and frees the model.</summary>
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _debounce.Dispose();
+        Batcher.Dispose();
+        Volatile.Read(ref _current).Retire();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace TfFunctional.Serving;
+
+/// <summary>
+/// Registers Keras models in an ASP.NET Core app and maps TF Serving's REST API:
+/// <c>POST /v1/models/{name}:predict</c>, <c>GET /v1/models/{name}</c>, <c>GET /v1/models/{name}/metadata</c>,
+/// plus <c>/healthz</c> and Prometheus <c>/metrics</c>.
+/// </summary>
+public static class ServingEndpoints
+{
+    /// <summary>Largest request body accepted by default (413 above it).</summary>
+    public const long MaxRequestBytes = 64L * 1024 * 1024;
+
+    /// <summary>Serves the model file at <paramref name="path"/> under <paramref name="name"/> (loaded when the app starts).</summary>
+    public static IServiceCollection AddKerasModel(this IServiceCollection services, string name, string path, Action<KerasModelOptions>? configure = null)
+    {
+        var options = new KerasModelOptions();
+        configure?.Invoke(options);
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton(new ModelRegistration(name, path, options));
+        return services;
+    }
+
+    /// <summary>Maps the REST API of every registered model.</summary>
+    public static IEndpointRouteBuilder MapKerasServing(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (ModelRegistry registry) => Results.Json(new { status = "ok", models = registry.Names }));
+        endpoints.MapMetrics("/metrics");
+        endpoints.MapGet("/v1/models/{name}", (string name, ModelRegistry registry) => Handle(name, registry, served =>
+            Results.Json(new JsonObject
+            {
+                ["model_version_status"] = new JsonArray(new JsonObject
+                {
+                    ["version"] = served.Version.ToString(),
+                    ["state"] = "AVAILABLE",
+                    ["status"] = new JsonObject { ["error_code"] = "OK", ["error_message"] = served.LastReloadError ?? "" },
+                }),
+            })));
+        endpoints.MapGet("/v1/models/{name}/metadata", (string name, ModelRegistry registry) => Handle(name, registry, served =>
+        {
+            var model = served.Model;
+            JsonObject Tensors(IEnumerable<(string Name, KerasTensor Tensor)> tensors) => new(tensors.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)new JsonObject
+            {
+                ["dtype"] = t.Tensor.DType switch
+                {
+                    DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
+                    var other => "DT_" + other.KerasName().ToUpperInvariant(),
+                },
+                ["tensor_shape"] = new JsonObject { ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString() }).ToArray()) },
+                ["name"] = t.Name,
+            })));
+            return Results.Json(new JsonObject
+            {
+                ["model_spec"] = new JsonObject { ["name"] = served.Name, ["version"] = served.Version.ToString() },
+                ["metadata"] = new JsonObject
+                {
+                    ["signature_def"] = new JsonObject
+                    {
+                        ["serving_default"] = new JsonObject
+                        {
+                            ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs)),
+                            ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs)),
+                            ["method_name"] = "tensorflow/serving/predict",
+                        },
+                    },
+                },
+            });
+        }));
+        endpoints.MapPost("/v1/models/{name}:predict", PredictAsync);
+        return endpoints;
+    }
+
+    private static IResult Handle(string name, ModelRegistry registry, Func<ServedModel, IResult> respond) =>
+        registry.TryGet(name, out var served) ? respond(served) : Error(404, $"Servable not found for request: Latest({name})");
+
+    private static async Task<IResult> PredictAsync(string name, HttpRequest request, ModelRegistry registry, ILoggerFactory loggers)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!registry.TryGet(name, out var served))
+        {
+            ServingMetrics.Errors.WithLabels(name, "not_found").Inc();
+            return Error(404, $"Servable not found for request: Latest({name})");
+        }
+        ServingMetrics.Requests.WithLabels(name).Inc();
+        try
+        {
+            long limit = served.Options.MaxRequestBytes;
+            if (request.ContentLength > limit)
+                throw new RequestException(413, $"The request body of {request.ContentLength} bytes exceeds the limit of {limit} bytes.");
+            JsonDocument document;
+            try
+            {
+                document = await JsonDocument.ParseAsync(new LimitedStream(request.Body, limit));
+            }
+            catch (JsonException e)
+            {
+                throw new RequestException(400, $"JSON Parse error: {e.Message}");
+            }
+            using (document)
+            {
+                var parsed = PredictRequest.Parse(document.RootElement, served.Model);
+                var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows);
+                var names = served.Model.OutputNames;
+                ServingMetrics.Latency.WithLabels(name).Observe(clock.Elapsed.TotalSeconds);
+                return Results.Text(Respond(parsed, outputs, names).ToJsonString(), "application/json");
+            }
+        }
+        catch (RequestException e)
+        {
+            ServingMetrics.Errors.WithLabels(name, e.Status == 413 ? "too_large" : "bad_request").Inc();
+            return Error(e.Status, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            ServingMetrics.Errors.WithLabels(name, "bad_request").Inc();
+            return Error(400, e.Message);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException)
+        {
+            ServingMetrics.Errors.WithLabels(name, "internal").Inc();
+            loggers.CreateLogger("TfFunctional.Serving").LogError(e, "Prediction failed for model {Name}", name);
+            return Error(503, e.Message);
+        }
+    }
+
+    /// <summary>TF Serving's shapes: row form gives one prediction per row (an object by output name when several);
+    /// column form gives the batched output (an object by name when several).</summary>
+    private static JsonObject Respond(PredictRequest request, IReadOnlyList<PredictionBatcher.OutputRows> outputs, IReadOnlyList<string> names)
+    {
+        JsonNode Nest(float[] values, int offset, int[] shape, int depth)
+        {
+            if (depth == shape.Length) return JsonValue.Create(values[offset]);
+            int stride = shape.Skip(depth + 1).Aggregate(1, (p, d) => p * d);
+            return new JsonArray(Enumerable.Range(0, shape[depth]).Select(i => Nest(values, offset + i * stride, shape, depth + 1)).ToArray());
+        }
+        JsonNode Row(PredictionBatcher.OutputRows output, int row) =>
+            Nest(output.Values, row * output.RowShape.Aggregate(1, (p, d) => p * d), output.RowShape, 0);
+        JsonNode Column(PredictionBatcher.OutputRows output) => new JsonArray(Enumerable.Range(0, output.Rows).Select(r => Row(output, r)).ToArray());
+        if (request.RowForm)
+        {
+            var rows = Enumerable.Range(0, request.Rows).Select(r => outputs.Count == 1
+                ? Row(outputs[0], r)
+                : new JsonObject(names.Zip(outputs).Select(p => KeyValuePair.Create(p.First, (JsonNode?)Row(p.Second, r))))).ToArray();
+            return new JsonObject { ["predictions"] = new JsonArray(rows) };
+        }
+        return new JsonObject
+        {
+            ["outputs"] = outputs.Count == 1 ? Column(outputs[0]) : new JsonObject(names.Zip(outputs).Select(p => KeyValuePair.Create(p.First, (JsonNode?)Column(p.Second)))),
+        };
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+}

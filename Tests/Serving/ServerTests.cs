@@ -1,0 +1,225 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using TfFunctional.Serving;
+
+namespace TfFunctional.Tests.Serving;
+
+/// <summary>The TF Serving REST API over the real ASP.NET Core pipeline (Microsoft.AspNetCore.Mvc.Testing).</summary>
+[NonParallelizable]
+public class ServerTests
+{
+    private string _folder = "";
+    private string _twitter = "";
+
+    [OneTimeSetUp]
+    public void MakeModels()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-server-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_folder);
+        _twitter = Path.Combine(_folder, "twitter.keras");
+        SmallTwitter(seed: 1).Save(_twitter);
+    }
+
+    [OneTimeTearDown]
+    public void Cleanup() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>The guide's Twitter model at a small size: two inputs (int tokens, floats), two outputs.</summary>
+    private static Model SmallTwitter(int seed)
+    {
+        Keras.ClearSession();
+        var mainInput = Keras.Input(shape: [6], dtype: DType.Int32, name: "main_input");
+        var x = new Embedding(50, 8, embeddingsInitializer: new Initializers.RandomUniform(seed: seed)).Call(mainInput);
+        var lstmOut = new LSTM(4, kernelInitializer: new Initializers.GlorotUniform(seed: seed)).Call(x);
+        var auxOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);
+        var auxInput = Keras.Input(shape: [5], name: "aux_input");
+        x = Keras.Layers.Concatenate([lstmOut, auxInput]);
+        x = new Dense(8, activation: "relu", kernelInitializer: new Initializers.GlorotUniform(seed: seed + 1)).Call(x);
+        var mainOutput = new Dense(1, activation: "sigmoid", name: "main_output", kernelInitializer: new Initializers.GlorotUniform(seed: seed + 2)).Call(x);
+        return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
+    }
+
+    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null) =>
+        new WebApplicationFactory<TfFunctional.Server.ServerAssembly>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Models", $"twitter={model ?? _twitter}");
+            builder.UseSetting("Batching", batching.ToString());
+            if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
+        });
+
+    private static readonly int[][] Tokens = [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], [49, 0, 3, 3, 2, 1]];
+    private static readonly float[][] Extra = [[0.1f, 0.2f, 0.3f, 0.4f, 0.5f], [1, 0, 1, 0, 1], [-1, 2, -3, 4, -5]];
+
+    private static string RowBody(int row) =>
+        new JsonObject { ["instances"] = new JsonArray(new JsonObject
+        {
+            ["main_input"] = new JsonArray(Tokens[row].Select(t => (JsonNode)t).ToArray()),
+            ["aux_input"] = new JsonArray(Extra[row].Select(v => (JsonNode)v).ToArray()),
+        }) }.ToJsonString();
+
+    private static async Task<(HttpStatusCode Status, JsonNode Body)> Post(HttpClient client, string model, string body)
+    {
+        var response = await client.PostAsync($"/v1/models/{model}:predict", new StringContent(body, Encoding.UTF8, "application/json"));
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+    }
+
+    private (float Main, float Aux)[] Expected(string path)
+    {
+        var model = Keras.LoadModel(path);
+        var outputs = model.PredictOutputs([new int[,] { { 1, 2, 3, 4, 5, 6 }, { 7, 8, 9, 10, 11, 12 }, { 49, 0, 3, 3, 2, 1 } },
+            new float[,] { { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f }, { 1, 0, 1, 0, 1 }, { -1, 2, -3, 4, -5 } }]);
+        var main = outputs[0].ToArray<float>();
+        var aux = outputs[1].ToArray<float>();
+        return main.Zip(aux).ToArray();
+    }
+
+    [Test]
+    public async Task EndpointsAnswerAsTfServing()
+    {
+        using var factory = Server();
+        var client = factory.CreateClient();
+        var status = JsonNode.Parse(await client.GetStringAsync("/v1/models/twitter"))!;
+        Assert.That(status["model_version_status"]![0]!["state"]!.GetValue<string>(), Is.EqualTo("AVAILABLE"));
+        var metadata = JsonNode.Parse(await client.GetStringAsync("/v1/models/twitter/metadata"))!;
+        var signature = metadata["metadata"]!["signature_def"]!["serving_default"]!;
+        Assert.That(signature["inputs"]!["main_input"]!["dtype"]!.GetValue<string>(), Is.EqualTo("DT_INT32"));
+        Assert.That(signature["outputs"]!.AsObject().Select(p => p.Key), Is.EqualTo(new[] { "main_output", "aux_output" }));
+        Assert.That((await client.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await client.GetStringAsync("/metrics"), Does.Contain("tffunctional_requests_total"));
+
+        var expected = Expected(_twitter);
+        var (code, rows) = await Post(client, "twitter", RowBody(0));
+        Assert.That(code, Is.EqualTo(HttpStatusCode.OK));
+        var prediction = rows["predictions"]![0]!;
+        Assert.That(prediction["main_output"]![0]!.GetValue<float>(), Is.EqualTo(expected[0].Main));
+        Assert.That(prediction["aux_output"]![0]!.GetValue<float>(), Is.EqualTo(expected[0].Aux));
+
+        string columns = new JsonObject { ["inputs"] = new JsonObject
+        {
+            ["main_input"] = new JsonArray(Tokens.Select(t => (JsonNode)new JsonArray(t.Select(v => (JsonNode)v).ToArray())).ToArray()),
+            ["aux_input"] = new JsonArray(Extra.Select(e => (JsonNode)new JsonArray(e.Select(v => (JsonNode)v).ToArray())).ToArray()),
+        } }.ToJsonString();
+        var (columnCode, columnBody) = await Post(client, "twitter", columns);
+        Assert.That(columnCode, Is.EqualTo(HttpStatusCode.OK));
+        var mains = columnBody["outputs"]!["main_output"]!.AsArray().Select(r => r![0]!.GetValue<float>()).ToArray();
+        Assert.That(mains, Is.EqualTo(expected.Select(e => e.Main)), "served predictions equal LoadModel(...).Predict(...)");
+    }
+
+    [Test]
+    public async Task BatchingOnAndOffGiveIdenticalNumbers()
+    {
+        var results = new Dictionary<bool, float[]>();
+        foreach (bool batching in new[] { true, false })
+        {
+            using var factory = Server(batching);
+            var client = factory.CreateClient();
+            var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Post(client, "twitter", RowBody(i % 3))));
+            Assert.That(answers.All(a => a.Status == HttpStatusCode.OK));
+            results[batching] = answers.Select(a => a.Body["predictions"]![0]!["main_output"]![0]!.GetValue<float>()).ToArray();
+        }
+        Assert.That(results[true], Is.EqualTo(results[false]));
+    }
+
+    [Test]
+    public async Task BadRequestsGetFourHundredsAndTheServerKeepsAnswering()
+    {
+        using var factory = Server(maxBytes: 4096);
+        var client = factory.CreateClient();
+        (string Body, int Status, string Words)[] cases =
+        [
+            ("{not json", 400, "JSON Parse error"),
+            ("[1, 2]", 400, "must be a JSON object"),
+            ("{}", 400, "exactly one of \"instances\""),
+            ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6]}]}", 400, "missing input(s) \"aux_input\""),
+            ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,5], \"other\": 1}]}", 400, "unknown input(s) \"other\""),
+            ("{\"instances\": [{\"main_input\": [1,2,3], \"aux_input\": [1,2,3,4,5]}]}", 400, "input \"main_input\" expects rows of shape (6,) (model input (None, 6)), but received shape (3,)"),
+            ("{\"instances\": [{\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": [1,2,3,4,5]}]}", 400, "expects rows of shape (6,) (model input (None, 6)), but received shape (1, 6)"),
+            ("{\"instances\": [{\"main_input\": [1.5,2,3,4,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400, "has dtype int32, but received the non-integer 1.5"),
+            ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,\"x\"]}]}", 400, "input \"aux_input\" expects numbers (float32) in rows of shape (5,), but found a string inside the row"),
+            ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,1e999]}]}", 400, "not a finite float32"),
+            ("{\"inputs\": {\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": [[1,2,3,4,5],[1,2,3,4,5]]}}", 400, "every input needs the same number of rows"),
+            ("{\"instances\": [" + string.Join(",", Enumerable.Repeat("1", 3000)) + "]}", 413, "exceeds the limit"),
+        ];
+        foreach (var (body, status, words) in cases)
+        {
+            var (code, answer) = await Post(client, "twitter", body);
+            Assert.That((int)code, Is.EqualTo(status), body.Length > 80 ? body[..80] : body);
+            Assert.That(answer["error"]!.GetValue<string>(), Does.Contain(words), body.Length > 80 ? body[..80] : body);
+        }
+        var (missingCode, missing) = await Post(client, "nope", RowBody(0));
+        Assert.That(missingCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(missing["error"]!.GetValue<string>(), Is.EqualTo("Servable not found for request: Latest(nope)"));
+
+        // A few hundred mutated bodies: every answer is 200 or a 4xx with an error, never a 5xx.
+        var random = new Random(7);
+        string valid = RowBody(1);
+        for (int i = 0; i < 300; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(valid);
+            int mutations = 1 + random.Next(4);
+            for (int m = 0; m < mutations; m++) bytes[random.Next(bytes.Length)] = (byte)random.Next(32, 127);
+            string body = i % 10 == 0 ? valid[..random.Next(valid.Length)] : Encoding.UTF8.GetString(bytes);
+            var (code, answer) = await Post(client, "twitter", body);
+            Assert.That((int)code, Is.EqualTo(200).Or.InRange(400, 499), body);
+            if (code != HttpStatusCode.OK) Assert.That(answer["error"], Is.Not.Null, body);
+        }
+        var expected = Expected(_twitter);
+        var (okCode, ok) = await Post(client, "twitter", RowBody(2));
+        Assert.That(okCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(ok["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(expected[2].Main));
+    }
+
+    [Test]
+    public async Task HotReloadUnderLoadLosesNoRequest()
+    {
+        string path = Path.Combine(_folder, "reloaded.keras");
+        File.Copy(_twitter, path, overwrite: true);
+        string replacement = Path.Combine(_folder, "replacement.keras");
+        SmallTwitter(seed: 5).Save(replacement);
+        var after = Expected(replacement);
+        using var factory = Server(model: path);
+        var client = factory.CreateClient();
+        var registry = factory.Services.GetRequiredService<ModelRegistry>();
+        Assert.That(registry.TryGet("twitter", out var served), Is.True);
+        using var stop = new CancellationTokenSource();
+        int failures = 0, answered = 0;
+        var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (code, _) = await Post(client, "twitter", RowBody(worker % 3));
+                if (code != HttpStatusCode.OK) Interlocked.Increment(ref failures);
+                Interlocked.Increment(ref answered);
+            }
+        })).ToArray();
+        await Task.Delay(300);
+        // Atomic replacement, as a producer should write it: a temporary file, then a rename.
+        string temporary = path + ".tmp";
+        File.Copy(replacement, temporary, overwrite: true);
+        File.Move(temporary, path, overwrite: true);
+        for (int i = 0; i < 100 && served!.Version < 2; i++) await Task.Delay(100);
+        await Task.Delay(300);
+        stop.Cancel();
+        await Task.WhenAll(load);
+        Assert.That(served!.Version, Is.EqualTo(2), "the new file was swapped in");
+        Assert.That(failures, Is.Zero, $"{answered} requests during the swap");
+        var (_, body) = await Post(client, "twitter", RowBody(0));
+        Assert.That(body["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(after[0].Main));
+
+        // A broken file leaves the old version serving and is reported.
+        File.WriteAllText(temporary, "not a model");
+        File.Move(temporary, path, overwrite: true);
+        for (int i = 0; i < 50 && served.LastReloadError is null; i++) await Task.Delay(100);
+        Assert.That(served.LastReloadError, Does.Contain("reloaded.keras"));
+        Assert.That(served.Version, Is.EqualTo(2));
+        var (stillOk, still) = await Post(client, "twitter", RowBody(0));
+        Assert.That(stillOk, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(still["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(after[0].Main));
+        var status = JsonNode.Parse(await client.GetStringAsync("/v1/models/twitter"))!;
+        Assert.That(status["model_version_status"]![0]!["status"]!["error_message"]!.GetValue<string>(), Does.Contain("reloaded.keras"));
+    }
+}

@@ -1,0 +1,52 @@
+using TfFunctional.Serving;
+
+// dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--port 8501]
+//     [--max-batch 32] [--batch-timeout-ms 2] [--no-batching]
+// Models may also come from configuration: Models=name=path;name=path (tests use this).
+var builder = WebApplication.CreateBuilder(args);
+var models = new List<(string Name, string Path)>();
+for (int i = 0; i < args.Length - 1; i++)
+    if (args[i] == "--model") models.Add(Split(args[i + 1]));
+if (builder.Configuration["Models"] is { Length: > 0 } configured)
+    models.AddRange(configured.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Split));
+if (models.Count == 0)
+{
+    Console.Error.WriteLine("error: give at least one model: --model name=path/to/model.keras");
+    return 2;
+}
+int port = Option("--port") is { } p ? int.Parse(p) : builder.Configuration.GetValue("Port", 8501);
+int maxBatch = Option("--max-batch") is { } m ? int.Parse(m) : builder.Configuration.GetValue("MaxBatch", 32);
+double timeoutMs = Option("--batch-timeout-ms") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("BatchTimeoutMs", 2.0);
+bool batching = !args.Contains("--no-batching") && builder.Configuration.GetValue("Batching", true);
+foreach (var (name, path) in models)
+    builder.Services.AddKerasModel(name, path, options =>
+    {
+        options.EnableBatching = batching;
+        options.MaxBatchSize = maxBatch;
+        options.BatchTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+        options.MaxRequestBytes = builder.Configuration.GetValue("MaxRequestBytes", ServingEndpoints.MaxRequestBytes);
+    });
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes);
+if (Option("--port") is not null || builder.Configuration["Port"] is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+var app = builder.Build();
+app.MapKerasServing();
+// Load every model before the first request, so a bad file fails at start-up.
+var registry = app.Services.GetRequiredService<ModelRegistry>();
+Console.WriteLine($"Serving {string.Join(", ", registry.Names)} (batching {(batching ? $"on, up to {maxBatch} rows / {timeoutMs} ms" : "off")})");
+app.Run();
+return 0;
+
+string? Option(string flag)
+{
+    int index = Array.IndexOf(args, flag);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+static (string Name, string Path) Split(string spec)
+{
+    int equals = spec.IndexOf('=');
+    if (equals <= 0) throw new ArgumentException($"A model is given as name=path, not '{spec}'.");
+    return (spec[..equals], spec[(equals + 1)..]);
+}
+
+/// <summary>The entry point, for WebApplicationFactory in the tests.</summary>
