@@ -12,6 +12,11 @@ public sealed class KerasModelOptions
     /// <summary>How long the first request of a batch waits for others.</summary>
     public TimeSpan BatchTimeout { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// How many gathered batches may run at once (TF Serving's <c>num_batch_threads</c>); the number of cores by default.
+    /// </summary>
+    public int BatchThreads { get; set; } = Environment.ProcessorCount;
+
     /// <summary>The largest request body accepted (413 above it); 64 MiB by default.</summary>
     public long MaxRequestBytes { get; set; } = ServingEndpoints.MaxRequestBytes;
 

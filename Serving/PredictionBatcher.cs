@@ -14,11 +14,15 @@ public sealed class PredictionBatcher : IDisposable
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task? _loop;
+    private readonly SemaphoreSlim _batchThreads;
 
     internal PredictionBatcher(ServedModel served, KerasModelOptions options)
     {
         _served = served;
         _options = options;
+        if (options.BatchThreads <= 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"BatchThreads must be positive. Received: {options.BatchThreads}");
+        _batchThreads = new SemaphoreSlim(options.BatchThreads);
         if (options.EnableBatching) _loop = Task.Run(RunAsync);
     }
 
@@ -69,11 +73,31 @@ public sealed class PredictionBatcher : IDisposable
                         break;
                     }
                 }
-                var results = RunSafely(batch);
-                for (int i = 0; i < batch.Count; i++)
+                // Up to BatchThreads batches run at once; meanwhile this loop gathers the next one.
+                try
                 {
-                    if (results[i] is { } outputs) batch[i].Result.TrySetResult(outputs);
+                    await _batchThreads.WaitAsync(_stop.Token);
                 }
+                catch (OperationCanceledException)
+                {
+                    foreach (var pending in batch) pending.Result.TrySetException(new InvalidOperationException($"Model {_served.Name} stopped serving."));
+                    throw;
+                }
+                _ = Task.Run(() =>
+                {
+                    try
+                    {
+                        var results = RunSafely(batch);
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            if (results[i] is { } outputs) batch[i].Result.TrySetResult(outputs);
+                        }
+                    }
+                    finally
+                    {
+                        _batchThreads.Release();
+                    }
+                });
             }
         }
         catch (OperationCanceledException)
@@ -109,8 +133,12 @@ public sealed class PredictionBatcher : IDisposable
             {
                 var rowShape = model.Inputs[i].Shape.Slice(1..).Select(d => (long)d!.Value).ToArray();
                 var values = batch.Count == 1 ? batch[0].Inputs[i] : batch.SelectMany(p => p.Inputs[i]).ToArray();
-                using var floats = Tensor.From(values, [total, .. rowShape]);
-                inputs[i] = model.Inputs[i].DType == DType.Float32 ? Ops.Copy(floats) : Ops.Cast(floats, model.Inputs[i].DType);
+                var floats = Tensor.From(values, [total, .. rowShape]);
+                if (model.Inputs[i].DType == DType.Float32) inputs[i] = floats;
+                else
+                {
+                    using (floats) inputs[i] = Ops.Cast(floats, model.Inputs[i].DType);
+                }
             }
             var outputs = model.PredictOnBatchOutputs(inputs);
             try
@@ -154,6 +182,8 @@ public sealed class PredictionBatcher : IDisposable
         _stop.Cancel();
         _queue.Writer.TryComplete();
         _loop?.Wait(TimeSpan.FromSeconds(5));
+        // Let the batches in flight finish before the model they lease can go.
+        for (int i = 0; i < _options.BatchThreads; i++) _batchThreads.Wait(TimeSpan.FromSeconds(5));
         _stop.Dispose();
     }
 }

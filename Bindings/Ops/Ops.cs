@@ -42,6 +42,21 @@ public static partial class Ops
 
     internal static torch.Device Device => _device;
 
+    /// <summary>
+    /// Threads one kernel may use (TensorFlow's intra-op parallelism), for the whole process: threads that call in
+    /// later pick it up too. Servers that run several Predict calls at once do best with 1: OpenMP teams started from
+    /// many calling threads oversubscribe the cores, and every small kernel then pays a thread wake-up.
+    /// </summary>
+    public static int IntraOpThreads
+    {
+        get => torch.get_num_threads();
+        set
+        {
+            if (value <= 0) throw new ArgumentOutOfRangeException(nameof(value), $"IntraOpThreads must be positive. Received: {value}");
+            torch.set_num_threads(value);
+        }
+    }
+
     /// <summary>Compares type and index: torch.Device has no value equality, and a needless <c>to()</c> copies.</summary>
     private static bool IsOnDefaultDevice(torch.Tensor t) =>
         t.device_type == _device.type && (_device.type == DeviceType.CPU || t.device_index == Math.Max(_device.index, 0));

@@ -42,11 +42,13 @@ public class ServerTests
         return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
     }
 
-    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null) =>
+    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "") =>
         new WebApplicationFactory<TfFunctional.Server.ServerAssembly>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Models", $"twitter={model ?? _twitter}");
+            // The server picks one kernel thread by default; the rest of this test process keeps its own setting.
+            builder.UseSetting("IntraOpThreads", Ops.IntraOpThreads.ToString());
+            builder.UseSetting("Models", $"twitter={model ?? _twitter};{extraModels}");
             builder.UseSetting("Batching", batching.ToString());
             if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
         });
@@ -107,6 +109,38 @@ public class ServerTests
         Assert.That(columnCode, Is.EqualTo(HttpStatusCode.OK));
         var mains = columnBody["outputs"]!["main_output"]!.AsArray().Select(r => r![0]!.GetValue<float>()).ToArray();
         Assert.That(mains, Is.EqualTo(expected.Select(e => e.Main)), "served predictions equal LoadModel(...).Predict(...)");
+    }
+
+    [Test]
+    public async Task ServesSeveralModelsFromH5AndTfJsFiles()
+    {
+        string h5 = Path.Combine(_folder, "twitter.h5");
+        Keras.LoadModel(_twitter).Save(h5);
+        string tfjs = Fixtures.Keras("tensorflow__tfjs/e2e/integration_tests/load_predict_data/layers_model");
+        using var factory = Server(extraModels: $"legacy={h5};gru={Path.Combine(tfjs, "model.json")}");
+        var client = factory.CreateClient();
+
+        var expected = Expected(_twitter);
+        var (code, body) = await Post(client, "legacy", RowBody(1));
+        Assert.That(code, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(body["predictions"]![0]!["aux_output"]![0]!.GetValue<float>(), Is.EqualTo(expected[1].Aux));
+
+        // A single unnamed input: bare rows in "instances", a bare batch in "inputs"; a single output comes back bare too.
+        var recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(tfjs, "expected_transcribed.json")))!;
+        var tokens = recorded["input"]!["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray();
+        var want = recorded["expected_output"]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+        string row = "[" + string.Join(",", tokens.Select(t => ((int)t).ToString())) + "]";
+        var (rowCode, rowBody) = await Post(client, "gru", $"{{\"instances\": [{row}]}}");
+        Assert.That(rowCode, Is.EqualTo(HttpStatusCode.OK), rowBody.ToJsonString());
+        Fixtures.AssertClose(rowBody["predictions"]![0]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(), want, "served tfjs model, row form");
+        var (columnCode, columnBody) = await Post(client, "gru", $"{{\"inputs\": [{row}]}}");
+        Assert.That(columnCode, Is.EqualTo(HttpStatusCode.OK));
+        Fixtures.AssertClose(columnBody["outputs"]![0]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(), want, "served tfjs model, column form");
+
+        var gruMetadata = JsonNode.Parse(await client.GetStringAsync("/v1/models/gru/metadata"))!;
+        var inputs = gruMetadata["metadata"]!["signature_def"]!["serving_default"]!["inputs"]!.AsObject();
+        Assert.That(inputs.Count, Is.EqualTo(1));
+        Assert.That(inputs.Single().Value!["tensor_shape"]!["dim"]!.AsArray().Select(d => d!["size"]!.GetValue<string>()), Is.EqualTo(new[] { "-1", "10" }));
     }
 
     [Test]

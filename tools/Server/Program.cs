@@ -1,7 +1,8 @@
+using TfFunctional;
 using TfFunctional.Serving;
 
 // dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--port 8501]
-//     [--max-batch 32] [--batch-timeout-ms 2] [--no-batching]
+//     [--max-batch 32] [--batch-timeout-ms 2] [--batch-threads <cores>] [--intra-op-threads 1] [--no-batching]
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
 var builder = WebApplication.CreateBuilder(args);
 var models = new List<(string Name, string Path)>();
@@ -18,11 +19,16 @@ int port = Option("--port") is { } p ? int.Parse(p) : builder.Configuration.GetV
 int maxBatch = Option("--max-batch") is { } m ? int.Parse(m) : builder.Configuration.GetValue("MaxBatch", 32);
 double timeoutMs = Option("--batch-timeout-ms") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("BatchTimeoutMs", 2.0);
 bool batching = !args.Contains("--no-batching") && builder.Configuration.GetValue("Batching", true);
+int batchThreads = Option("--batch-threads") is { } b ? int.Parse(b) : builder.Configuration.GetValue("BatchThreads", Environment.ProcessorCount);
+// Requests run side by side, one kernel thread each: measured on 2 cores, letting every Predict spread over all cores
+// from many request threads was 5x slower (OpenMP teams oversubscribe the cores).
+Ops.IntraOpThreads = Option("--intra-op-threads") is { } k ? int.Parse(k) : builder.Configuration.GetValue("IntraOpThreads", 1);
 foreach (var (name, path) in models)
     builder.Services.AddKerasModel(name, path, options =>
     {
         options.EnableBatching = batching;
         options.MaxBatchSize = maxBatch;
+        options.BatchThreads = batchThreads;
         options.BatchTimeout = TimeSpan.FromMilliseconds(timeoutMs);
         options.MaxRequestBytes = builder.Configuration.GetValue("MaxRequestBytes", ServingEndpoints.MaxRequestBytes);
     });

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using TfFunctional;
+using TfFunctional.Layers;
+using TfFunctional.LoadTest;
+
+// dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch 32] [--model path.keras]
+// Starts tools/Server on loopback with the guide's Twitter model, drives it with concurrent connections (one row per
+// request) with dynamic batching on, then off, and compares the throughput with in-process Predict at the same batch sizes.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+int seconds = Option("--seconds", 60);
+int connections = Option("--connections", 16);
+int maxBatch = Option("--max-batch", 32);
+string folder = Path.Combine(Path.GetTempPath(), "tffunctional-load-" + Environment.ProcessId);
+Directory.CreateDirectory(folder);
+string modelPath = args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? Path.Combine(folder, "twitter.keras");
+if (!File.Exists(modelPath)) GuideTwitter().Save(modelPath);
+string serverProject = FindServerProject();
+
+Console.WriteLine($"Load test: {connections} connections, {seconds} s per run, max batch {maxBatch}, {Environment.ProcessorCount} cores, model {modelPath}");
+// The yardstick first, on this thread, before any HTTP work: one caller, libtorch's default kernel threads.
+var yardstick = new[] { 1, Math.Min(connections, maxBatch) }.Distinct()
+    .ToDictionary(batch => batch, batch => InProcess.RowsPerSecond(modelPath, batch, TimeSpan.FromSeconds(Math.Min(10, seconds))));
+Console.WriteLine();
+Console.WriteLine("| batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS start → end MB | in-process Predict rows/s | ratio |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (bool batching in new[] { true, false })
+{
+    var run = await LoadRun.Measure(serverProject, modelPath, batching, maxBatch, connections, TimeSpan.FromSeconds(seconds), port: 18500 + (batching ? 1 : 2));
+    int batch = yardstick.Keys.MinBy(b => Math.Abs(b - run.MeanBatch));
+    double inProcess = yardstick[batch];
+    Console.WriteLine($"| {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
+                      $"{run.RssStartMb:F0} → {run.RssEndMb:F0} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
+}
+Directory.Delete(folder, recursive: true);
+return 0;
+
+int Option(string name, int fallback)
+{
+    int at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1]) : fallback;
+}
+
+static string FindServerProject()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        string candidate = Path.Combine(directory.FullName, "tools", "Server", "TfFunctional.Server.csproj");
+        if (File.Exists(candidate)) return candidate;
+    }
+    throw new FileNotFoundException("tools/Server/TfFunctional.Server.csproj not found above " + AppContext.BaseDirectory);
+}
+
+/// <summary>The guide's Twitter model at full size: 100 tokens of a 10,000-word vocabulary, 5 extra features.</summary>
+static Model GuideTwitter()
+{
+    var mainInput = Keras.Input(shape: [100], dtype: DType.Int32, name: "main_input");
+    var x = new Embedding(outputDim: 512, inputDim: 10000, inputLength: 100).Call(mainInput);
+    var lstmOut = new LSTM(32).Call(x);
+    var auxOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);
+    var auxInput = Keras.Input(shape: [5], name: "aux_input");
+    x = Keras.Layers.Concatenate([lstmOut, auxInput]);
+    x = new Dense(64, activation: "relu").Call(x);
+    x = new Dense(64, activation: "relu").Call(x);
+    x = new Dense(64, activation: "relu").Call(x);
+    var mainOutput = new Dense(1, activation: "sigmoid", name: "main_output").Call(x);
+    return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
+}
