@@ -51,7 +51,7 @@ public sealed class ServedModel : IDisposable
     public int Version => Volatile.Read(ref _current).Version;
     /// <summary>The last reload failure, or null.</summary>
     public string? LastReloadError { get; private set; }
-    /// <summary>The model now serving (for metadata; predictions go through <see cref="Acquire"/>).</summary>
+    /// <summary>The model now serving, for metadata: predictions go through <see cref="Batcher"/>, which holds the version for the call.</summary>
     public Model Model => Volatile.Read(ref _current).Model;
 
     /// <summary>The current version with a lease: dispose the result to release it.</summary>

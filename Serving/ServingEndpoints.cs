@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,6 +18,9 @@ namespace TfFunctional.Serving;
 /// </summary>
 public static class ServingEndpoints
 {
+    /// <summary>A model may answer NaN or infinity: written as "NaN", "Infinity", as TF Serving's JSON does, not an error.</summary>
+    private static readonly JsonSerializerOptions OutputJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Largest request body accepted by default (413 above it).</summary>
     public const long MaxRequestBytes = 64L * 1024 * 1024;
 
@@ -111,7 +115,7 @@ public static class ServingEndpoints
                 var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows);
                 var names = served.Model.OutputNames;
                 ServingMetrics.Latency.WithLabels(name).Observe(clock.Elapsed.TotalSeconds);
-                return Results.Text(Respond(parsed, outputs, names).ToJsonString(), "application/json");
+                return Results.Text(Respond(parsed, outputs, names).ToJsonString(OutputJson), "application/json");
             }
         }
         catch (RequestException e)

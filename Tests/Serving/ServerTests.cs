@@ -144,6 +144,23 @@ public class ServerTests
     }
 
     [Test]
+    public async Task NonFiniteOutputsAreWrittenAsTfServingDoes()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [2], name: "x");
+        var dense = new Dense(2, name: "broken");
+        var model = new Model(input, dense.Call(input));
+        dense.SetWeights([new float[,] { { float.NaN, 1 }, { 0, 1 } }, new[] { 0f, float.PositiveInfinity }]);
+        string path = Path.Combine(_folder, "broken.keras");
+        model.Save(path);
+        using var factory = Server(extraModels: $"broken={path}");
+        var client = factory.CreateClient();
+        var response = await client.PostAsync("/v1/models/broken:predict", new StringContent("{\"instances\": [[1, 2]]}", Encoding.UTF8, "application/json"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("{\"predictions\":[[\"NaN\",\"Infinity\"]]}"));
+    }
+
+    [Test]
     public async Task BatchingOnAndOffGiveIdenticalNumbers()
     {
         var results = new Dictionary<bool, float[]>();

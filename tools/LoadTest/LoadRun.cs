@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace TfFunctional.LoadTest;
 
 /// <summary>One timed run against a freshly started server process.</summary>
-internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, double RssStartMb, double RssEndMb)
+internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb)
 {
     public static async Task<LoadRun> Measure(string serverProject, string modelPath, bool batching, int maxBatch, int connections, TimeSpan duration, int port)
     {
@@ -32,13 +32,26 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
             string[] bodies = Enumerable.Range(0, 64).Select(_ => Body(random)).ToArray();
             // Warm-up, then the resident memory the run starts from.
             await Drive(client, bodies, connections, TimeSpan.FromSeconds(3));
-            double rssStart = ResidentMb(ServerPid(server));
+            int pid = ServerPid(server);
+            var rss = new List<double> { ResidentMb(pid) };
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                var tick = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 6));
+                while (!sampling.IsCancellationRequested)
+                {
+                    await Task.Delay(tick).ContinueWith(_ => { });
+                    if (!sampling.IsCancellationRequested) lock (rss) rss.Add(ResidentMb(pid));
+                }
+            });
             var (latencies, errors, elapsed) = await Drive(client, bodies, connections, duration);
-            double rssEnd = ResidentMb(ServerPid(server));
+            sampling.Cancel();
+            await sampler;
+            rss.Add(ResidentMb(pid));
             string metrics = await client.GetStringAsync("/metrics");
             latencies.Sort();
             return new LoadRun(latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors,
-                RowsPerPredict(metrics), rssStart, rssEnd);
+                RowsPerPredict(metrics), rss);
         }
         finally
         {

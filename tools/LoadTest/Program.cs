@@ -24,7 +24,7 @@ Console.WriteLine($"Load test: {connections} connections, {seconds} s per run, m
 var yardstick = new[] { 1, Math.Min(connections, maxBatch) }.Distinct()
     .ToDictionary(batch => batch, batch => InProcess.RowsPerSecond(modelPath, batch, TimeSpan.FromSeconds(Math.Min(10, seconds))));
 Console.WriteLine();
-Console.WriteLine("| batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS start → end MB | in-process Predict rows/s | ratio |");
+Console.WriteLine("| batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS MB over the run | in-process Predict rows/s | ratio |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
 foreach (bool batching in new[] { true, false })
 {
@@ -32,7 +32,7 @@ foreach (bool batching in new[] { true, false })
     int batch = yardstick.Keys.MinBy(b => Math.Abs(b - run.MeanBatch));
     double inProcess = yardstick[batch];
     Console.WriteLine($"| {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
-                      $"{run.RssStartMb:F0} → {run.RssEndMb:F0} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
+                      $"{string.Join(" → ", run.RssMb.Select(m => m.ToString("F0")))} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
 }
 Directory.Delete(folder, recursive: true);
 return 0;
