@@ -115,12 +115,12 @@ public sealed class Variable : IDisposable
         Assign(new Tensor(source.to_type(Native.dtype)));
     }
 
-    /// <summary>Clears the stored gradient.</summary>
-    public void ZeroGradient()
-    {
-        if (_value.Native.grad is { } g)
-            g.zero_();
-    }
+    /// <summary>
+    /// Drops the stored gradient, so that the next backward pass hands its freshly computed buffer over as the
+    /// gradient. Zeroing it in place instead costs a pass over the memory, and the backward pass would still compute
+    /// into a new buffer and then add it: three passes over a large kernel's gradient instead of one.
+    /// </summary>
+    public void ClearGradient() => _value.Native.grad = null;
 
     internal TorchTensor Native => _value.Native;
 

@@ -298,10 +298,8 @@ public partial class Model
             outputs = Run(inputs, context);
             (total, outputLosses) = ComputeLoss(compiled, outputs, targets, sampleWeight, context);
         }
-        // Gradients accumulate into buffers kept across steps (zeroed in place): a large model would otherwise map
-        // fresh memory for every gradient at every step.
         var variables = TrainableWeights;
-        foreach (var variable in variables) variable.ZeroGradient();
+        foreach (var variable in variables) variable.ClearGradient();
         Ops.Backward(total);
         compiled.Optimizer.ApplyGradients(variables.Select(v => (v.Gradient, v)).ToArray());
         ApplyConstraints();
