@@ -6,7 +6,10 @@ namespace TfFunctional.Serving;
 /// <summary>One model to serve, as registered with <see cref="ServingEndpoints.AddKerasModel"/>.</summary>
 public sealed record ModelRegistration(string Name, string Path, KerasModelOptions Options);
 
-/// <summary>The models being served, by name; each is loaded when the registry is first used.</summary>
+/// <summary>
+/// The models being served, by name. All load when the registry is first resolved: resolve it at start-up (as
+/// tools/Server does) so that a bad file fails there rather than on the first request.
+/// </summary>
 public sealed class ModelRegistry : IDisposable
 {
     private readonly Dictionary<string, ServedModel> _models;

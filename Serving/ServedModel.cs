@@ -85,7 +85,7 @@ public sealed class ServedModel : IDisposable
             _logger?.LogInformation("Model {Name} reloaded from {Path} as version {Version}", Name, Path, fresh.Version);
             return true;
         }
-        catch (Exception e) when (e is Saving.KerasFormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e)   // runs on a timer thread: whatever the new file does, the old version keeps serving
         {
             LastReloadError = e.Message;
             ServingMetrics.Reloads.WithLabels(Name, "failed").Inc();

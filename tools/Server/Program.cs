@@ -37,7 +37,16 @@ if (Option("--port") is not null || builder.Configuration["Port"] is not null) b
 var app = builder.Build();
 app.MapKerasServing();
 // Load every model before the first request, so a bad file fails at start-up.
-var registry = app.Services.GetRequiredService<ModelRegistry>();
+ModelRegistry registry;
+try
+{
+    registry = app.Services.GetRequiredService<ModelRegistry>();
+}
+catch (Exception e) when (e is TfFunctional.Saving.KerasFormatException or IOException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 3;
+}
 Console.WriteLine($"Serving {string.Join(", ", registry.Names)} (batching {(batching ? $"on, up to {maxBatch} rows / {timeoutMs} ms" : "off")})");
 app.Run();
 return 0;
@@ -54,5 +63,3 @@ static (string Name, string Path) Split(string spec)
     if (equals <= 0) throw new ArgumentException($"A model is given as name=path, not '{spec}'.");
     return (spec[..equals], spec[(equals + 1)..]);
 }
-
-/// <summary>The entry point, for WebApplicationFactory in the tests.</summary>
