@@ -172,7 +172,10 @@ public class ServerTests
             Assert.That(answers.All(a => a.Status == HttpStatusCode.OK));
             results[batching] = answers.Select(a => a.Body["predictions"]![0]!["main_output"]![0]!.GetValue<float>()).ToArray();
         }
-        Assert.That(results[true], Is.EqualTo(results[false]));
+        // Not bit for bit: libtorch's CPU kernels take a vectorized path for rows in groups of 4 and a scalar path for
+        // the rest, so the same row can round 1 ulp apart depending on where it sits in a batch (measured: a sigmoid
+        // output 0.21294136 alone, 0.2129414 as the 4th row of 4). Batching must not change more than that.
+        Assert.That(results[true], Is.EqualTo(results[false]).Within(1e-6f));
     }
 
     [Test]
