@@ -80,6 +80,7 @@ public sealed class Variable : IDisposable
     public Tensor Value => _value;
 
     /// <summary>The gradient left by the last backward pass, or null.</summary>
+    /// <remarks>A new handle on each call, not tracked by memory scopes: dispose it.</remarks>
     public Tensor? Gradient => _value.Native.grad is { } g ? new Tensor(g) : null;
 
     /// <summary>A variable reads as its current value.</summary>
@@ -115,12 +116,12 @@ public sealed class Variable : IDisposable
         Assign(new Tensor(source.to_type(Native.dtype)));
     }
 
-    /// <summary>
-    /// Drops the stored gradient, so that the next backward pass hands its freshly computed buffer over as the
-    /// gradient. Zeroing it in place instead costs a pass over the memory, and the backward pass would still compute
-    /// into a new buffer and then add it: three passes over a large kernel's gradient instead of one.
-    /// </summary>
-    public void ClearGradient() => _value.Native.grad = null;
+    /// <summary>Zeroes the stored gradient in place, keeping its buffer for the next step.</summary>
+    public void ZeroGradient()
+    {
+        using var gradient = _value.Native.grad;
+        gradient?.zero_();
+    }
 
     internal TorchTensor Native => _value.Native;
 

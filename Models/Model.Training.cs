@@ -298,10 +298,22 @@ public partial class Model
             outputs = Run(inputs, context);
             (total, outputLosses) = ComputeLoss(compiled, outputs, targets, sampleWeight, context);
         }
+        // Gradients accumulate into buffers kept across steps (zeroed in place). Dropping them instead would save a
+        // pass over memory (measured: VQA step 690 → 630 ms), but the fresh buffers then make resident memory swing by
+        // gigabytes over long runs (measured on the Twitter model), so flat memory wins for now.
         var variables = TrainableWeights;
-        foreach (var variable in variables) variable.ClearGradient();
+        foreach (var variable in variables) variable.ZeroGradient();
         Ops.Backward(total);
-        compiled.Optimizer.ApplyGradients(variables.Select(v => (v.Gradient, v)).ToArray());
+        // The handles libtorch gives for gradients are not tracked by memory scopes: free them with the step.
+        var gradients = variables.Select(v => v.Gradient).ToArray();
+        try
+        {
+            compiled.Optimizer.ApplyGradients(gradients.Zip(variables).ToArray());
+        }
+        finally
+        {
+            foreach (var gradient in gradients) gradient?.Dispose();
+        }
         ApplyConstraints();
         using var noGrad = Ops.NoGrad();
         return UpdateLogs(compiled, inputs[0].Shape[0]!.Value, total, outputLosses, outputs, targets, sampleWeight);
