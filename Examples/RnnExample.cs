@@ -19,7 +19,7 @@ internal sealed class RnnExample : IExample
         var model = new Model(inputs: visible, outputs: output);
         model.Compile(optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"]);
         var (x, y) = Sequences(n, seed: 3);
-        return Finish(Name, model, 601, x, y, options, options.EpochsOr(15, 2));
+        return Finish(Name, model, 601, x, y, options, options.EpochsOr(15, 8));
     }
 
     internal static (Tensor X, Tensor Y) Sequences(int n, int seed)

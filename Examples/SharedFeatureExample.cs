@@ -23,6 +23,6 @@ internal sealed class SharedFeatureExample : IExample
         var model = new Model(inputs: visible, outputs: output);
         model.Compile(optimizer: "adam", loss: "binary_crossentropy", metrics: ["accuracy"]);
         var (x, y) = RnnExample.Sequences(n, seed: 6);
-        return Finish(Name, model, 1_151, x, y, options, options.EpochsOr(15, 2));
+        return Finish(Name, model, 1_151, x, y, options, options.EpochsOr(15, 8));
     }
 }
