@@ -1,18 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using TfFunctional;
 using TfFunctional.Layers;
 using TfFunctional.LoadTest;
 
-// dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch 32] [--model path.keras]
+// dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras]
 // Starts tools/Server on loopback with the guide's Twitter model, drives it with concurrent connections (one row per
 // request) with dynamic batching on, then off, and compares the throughput with in-process Predict at the same batch sizes.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int seconds = Option("--seconds", 60);
 int connections = Option("--connections", 16);
-int maxBatch = Option("--max-batch", 32);
+int maxBatch = Option("--max-batch", connections);   // batches fill at the concurrency instead of waiting out the timeout
 string folder = Path.Combine(Path.GetTempPath(), "tffunctional-load-" + Environment.ProcessId);
 Directory.CreateDirectory(folder);
 string modelPath = args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? Path.Combine(folder, "twitter.keras");
