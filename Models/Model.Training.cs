@@ -82,33 +82,22 @@ public partial class Model
                 samples = split;
             }
 
-            var history = new History();
-            var allCallbacks = (callbacks ?? []).ToList();
-            foreach (var callback in allCallbacks) callback.Model = this;
-            StopTraining = false;
-            var empty = new Dictionary<string, double>();
-            foreach (var callback in allCallbacks) callback.OnTrainBegin(empty);
             int steps = stepsPerEpoch ?? (int)((samples + batchSize - 1) / batchSize);
-            Dictionary<string, double> logs = empty;
-            for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+            return TrainEpochs(compiled, initialEpoch, epochs, verbose, callbacks, (epoch, allCallbacks) =>
             {
-                foreach (var callback in allCallbacks) callback.OnEpochBegin(epoch, empty);
-                if (verbose > 0 && epochs > 1) Console.WriteLine($"Epoch {epoch + 1}/{epochs}");
-                ResetMetrics(compiled);
                 var progress = new ProgressBar(steps, verbose);
+                var logs = new Dictionary<string, double>();
                 using var order = shuffle ? Ops.RandomPermutation(samples) : Ops.Range(samples);
                 for (int step = 0; step < steps && !StopTraining; step++)
                 {
                     long start = step * (long)batchSize % samples;
                     long length = Math.Min(batchSize, samples - start);
-                    foreach (var callback in allCallbacks) callback.OnTrainBatchBegin(step, empty);
-                    using (var scope = Ops.NewScope())
+                    logs = TrainBatch(step, allCallbacks, () =>
                     {
                         var indices = Ops.Narrow(order, 0, start, length);
-                        logs = TrainStep(compiled, inputs.Select(t => Ops.Gather(t, indices)).ToArray(),
+                        return TrainStep(compiled, inputs.Select(t => Ops.Gather(t, indices)).ToArray(),
                             targets.Select(t => Ops.Gather(t, indices)).ToArray(), weights is null ? null : Ops.Gather(weights, indices));
-                    }
-                    foreach (var callback in allCallbacks) callback.OnTrainBatchEnd(step, logs);
+                    });
                     if (step + 1 < steps) progress.Update(step + 1, logs);
                 }
                 var epochLogs = new Dictionary<string, double>(logs);
@@ -116,12 +105,8 @@ public partial class Model
                     foreach (var (name, value) in EvaluateTensors(compiled, validationInputs, validationTargets!, batchSize))
                         epochLogs["val_" + name] = value;
                 progress.Update(steps, epochLogs, finalize: true);
-                history.Record(epoch, epochLogs);
-                foreach (var callback in allCallbacks) callback.OnEpochEnd(epoch, epochLogs);
-                logs = epochLogs;
-            }
-            foreach (var callback in allCallbacks) callback.OnTrainEnd(logs);
-            return history;
+                return epochLogs;
+            });
         }
         finally
         {
@@ -137,43 +122,67 @@ public partial class Model
         int? stepsPerEpoch = null)
     {
         var compiled = RequireCompiled("Fit");
-        var history = new History();
-        var allCallbacks = (callbacks ?? []).ToList();
-        foreach (var callback in allCallbacks) callback.Model = this;
-        StopTraining = false;
-        var empty = new Dictionary<string, double>();
-        foreach (var callback in allCallbacks) callback.OnTrainBegin(empty);
-        Dictionary<string, double> logs = empty;
-        for (int epoch = 0; epoch < epochs && !StopTraining; epoch++)
+        return TrainEpochs(compiled, 0, epochs, verbose, callbacks, (_, allCallbacks) =>
         {
-            foreach (var callback in allCallbacks) callback.OnEpochBegin(epoch, empty);
-            if (verbose > 0 && epochs > 1) Console.WriteLine($"Epoch {epoch + 1}/{epochs}");
-            ResetMetrics(compiled);
+            var logs = new Dictionary<string, double>();
             int step = 0;
             foreach (var (x, y) in batches)
             {
                 if (StopTraining || step == stepsPerEpoch) break;
-                foreach (var callback in allCallbacks) callback.OnTrainBatchBegin(step, empty);
-                var (inputs, targets) = ToTensors(x, y);
-                try
+                logs = TrainBatch(step, allCallbacks, () =>
                 {
-                    using var scope = Ops.NewScope();
-                    logs = TrainStep(compiled, inputs, targets, null);
-                }
-                finally
-                {
-                    foreach (var t in inputs.Concat(targets)) t.Dispose();
-                }
-                foreach (var callback in allCallbacks) callback.OnTrainBatchEnd(step, logs);
+                    var (inputs, targets) = ToTensors(x, y);
+                    try
+                    {
+                        return TrainStep(compiled, inputs, targets, null);
+                    }
+                    finally
+                    {
+                        foreach (var t in inputs.Concat(targets)) t.Dispose();
+                    }
+                });
                 step++;
             }
             if (step == 0) throw new ArgumentException("The batch source gave no batches.");
             new ProgressBar(step, verbose).Update(step, logs, finalize: true);
+            return logs;
+        });
+    }
+
+    /// <summary>
+    /// The epoch loop both Fits share, with Keras's callback order: train begin; per epoch, epoch begin, the epoch's
+    /// batches (<paramref name="runEpoch"/>, which returns the epoch's logs), history, epoch end; train end.
+    /// </summary>
+    private History TrainEpochs(Compiled compiled, int initialEpoch, int epochs, int verbose, IReadOnlyList<Callback>? callbacks,
+        Func<int, IReadOnlyList<Callback>, Dictionary<string, double>> runEpoch)
+    {
+        var history = new History();
+        var allCallbacks = (callbacks ?? []).ToList();
+        foreach (var callback in allCallbacks) callback.Model = this;
+        StopTraining = false;
+        var logs = new Dictionary<string, double>();
+        foreach (var callback in allCallbacks) callback.OnTrainBegin(logs);
+        for (int epoch = initialEpoch; epoch < epochs && !StopTraining; epoch++)
+        {
+            foreach (var callback in allCallbacks) callback.OnEpochBegin(epoch, new Dictionary<string, double>());
+            if (verbose > 0 && epochs > 1) Console.WriteLine($"Epoch {epoch + 1}/{epochs}");
+            ResetMetrics(compiled);
+            logs = runEpoch(epoch, allCallbacks);
             history.Record(epoch, logs);
             foreach (var callback in allCallbacks) callback.OnEpochEnd(epoch, logs);
         }
         foreach (var callback in allCallbacks) callback.OnTrainEnd(logs);
         return history;
+    }
+
+    /// <summary>One batch between its callbacks, inside a memory scope.</summary>
+    private static Dictionary<string, double> TrainBatch(int step, IReadOnlyList<Callback> callbacks, Func<Dictionary<string, double>> train)
+    {
+        foreach (var callback in callbacks) callback.OnTrainBatchBegin(step, new Dictionary<string, double>());
+        Dictionary<string, double> logs;
+        using (Ops.NewScope()) logs = train();
+        foreach (var callback in callbacks) callback.OnTrainBatchEnd(step, logs);
+        return logs;
     }
 
     /// <summary>The loss and metrics on (x, y), in inference mode, as Keras's <c>evaluate(return_dict=True)</c>.</summary>
