@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TfFunctional.Layers;
+using TfFunctional.Tools.Shared;
 using TorchSharp;
 using static TorchSharp.torch;
 using TorchTensor = TorchSharp.torch.Tensor;
@@ -96,25 +97,9 @@ internal static class Workloads
         Row("Conv2D forward+backward", 8, a, b);
     }
 
-    private static Model Twitter()
-    {
-        Keras.ClearSession();
-        var mainInput = Keras.Input(shape: [100], dtype: DType.Int32, name: "main_input");
-        var x = new Embedding(inputDim: 10000, outputDim: 512, inputLength: 100).Call(mainInput);
-        var lstmOut = new TfFunctional.Layers.LSTM(32).Call(x);
-        var auxOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);
-        var auxInput = Keras.Input(shape: [5], name: "aux_input");
-        x = Keras.Layers.Concatenate([lstmOut, auxInput]);
-        x = new Dense(64, activation: "relu").Call(x);
-        x = new Dense(64, activation: "relu").Call(x);
-        x = new Dense(64, activation: "relu").Call(x);
-        var mainOutput = new Dense(1, activation: "sigmoid", name: "main_output").Call(x);
-        return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
-    }
-
     public static void TwitterTraining(bool quick)
     {
-        var model = Twitter();
+        var model = GuideModels.Twitter();
         model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2]);
         using var theirs = new HandWrittenTwitter();
         var optimizer = optim.RMSProp(theirs.parameters(), lr: 0.001, alpha: 0.9, eps: 1e-7);
@@ -145,7 +130,7 @@ internal static class Workloads
 
     public static void TrainingMemory(bool quick)
     {
-        var model = Twitter();
+        var model = GuideModels.Twitter();
         model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2]);
         var random = new Random(2);
         var tokens = new int[32, 100];
@@ -223,7 +208,7 @@ internal static class Workloads
 
     public static void TwitterFile(bool quick)
     {
-        var model = Twitter();
+        var model = GuideModels.Twitter();
         string path = Path.Combine(Path.GetTempPath(), $"tffunctional-bench-{Guid.NewGuid():N}.keras");
         model.Save(path);
         try
@@ -231,7 +216,7 @@ internal static class Workloads
             int reps = quick ? 5 : 15;
             var load = Timing.Single("load", () => Keras.LoadModel(path).Dispose(), reps, warmup: 1);
             var bytes = Timing.Single("bytes", () => File.ReadAllBytes(path), reps, warmup: 1);
-            var build = Timing.Single("build", () => Twitter().Dispose(), reps, warmup: 1);
+            var build = Timing.Single("build", () => GuideModels.Twitter().Dispose(), reps, warmup: 1);
             Console.WriteLine($"\nLoading twitter.keras ({new FileInfo(path).Length / 1048576.0:F1} MB): median {load.MedianMs:F1} ms; " +
                 $"reading its bytes {bytes.MedianMs:F1} ms + building the model {build.MedianMs:F1} ms = {bytes.MedianMs + build.MedianMs:F1} ms; " +
                 $"ratio {load.MedianMs / (bytes.MedianMs + build.MedianMs):F2} (target < 2)");

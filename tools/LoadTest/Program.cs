@@ -1,7 +1,7 @@
 using System.Globalization;
 using TfFunctional;
-using TfFunctional.Layers;
 using TfFunctional.LoadTest;
+using TfFunctional.Tools.Shared;
 
 // dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras]
 // Starts tools/Server on loopback with the guide's Twitter model, drives it with concurrent connections (one row per
@@ -13,7 +13,7 @@ int maxBatch = Option("--max-batch", connections);   // batches fill at the conc
 string folder = Path.Combine(Path.GetTempPath(), "tffunctional-load-" + Environment.ProcessId);
 Directory.CreateDirectory(folder);
 string modelPath = args.SkipWhile(a => a != "--model").Skip(1).FirstOrDefault() ?? Path.Combine(folder, "twitter.keras");
-if (!File.Exists(modelPath)) GuideTwitter().Save(modelPath);
+if (!File.Exists(modelPath)) GuideModels.Twitter().Save(modelPath);
 string serverProject = FindServerProject();
 
 Console.WriteLine($"Load test: {connections} connections, {seconds} s per run, max batch {maxBatch}, {Environment.ProcessorCount} cores, model {modelPath}");
@@ -48,20 +48,4 @@ static string FindServerProject()
         if (File.Exists(candidate)) return candidate;
     }
     throw new FileNotFoundException("tools/Server/TfFunctional.Server.csproj not found above " + AppContext.BaseDirectory);
-}
-
-/// <summary>The guide's Twitter model at full size: 100 tokens of a 10,000-word vocabulary, 5 extra features.</summary>
-static Model GuideTwitter()
-{
-    var mainInput = Keras.Input(shape: [100], dtype: DType.Int32, name: "main_input");
-    var x = new Embedding(outputDim: 512, inputDim: 10000, inputLength: 100).Call(mainInput);
-    var lstmOut = new LSTM(32).Call(x);
-    var auxOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);
-    var auxInput = Keras.Input(shape: [5], name: "aux_input");
-    x = Keras.Layers.Concatenate([lstmOut, auxInput]);
-    x = new Dense(64, activation: "relu").Call(x);
-    x = new Dense(64, activation: "relu").Call(x);
-    x = new Dense(64, activation: "relu").Call(x);
-    var mainOutput = new Dense(1, activation: "sigmoid", name: "main_output").Call(x);
-    return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
 }
