@@ -9,23 +9,28 @@ namespace TfFunctional;
 /// </summary>
 public static class OptimizerKernels
 {
+    // Every number passed to a kernel goes through a Scalar disposed here: TorchSharp's implicit conversions leave native
+    // scalars to the finalizer, and those small blocks between freed gradient buffers fragment the native heap until a
+    // garbage collection (resident memory grew by gigabytes over long training runs).
+
     /// <summary>SGD: <c>w −= lr·g</c>; with momentum <c>m = μm − lr·g; w += m</c> (Nesterov: <c>w += μm − lr·g</c>).</summary>
     public static void Sgd(Variable variable, Tensor gradient, Variable? momentumSlot, double learningRate, double momentum, bool nesterov)
     {
         using var noGrad = torch.no_grad();
+        using Scalar minusLr = -learningRate, mu = momentum;
         var w = variable.Native;
         var g = gradient.Native;
         if (momentumSlot is null)
         {
-            w.add_(g, -learningRate);
+            w.add_(g, minusLr);
             return;
         }
         var m = momentumSlot.Native;
-        m.mul_(momentum).add_(g, -learningRate);
+        m.mul_(mu).add_(g, minusLr);
         if (nesterov)
         {
-            using var step = m * momentum;
-            w.add_(step).add_(g, -learningRate);
+            using var step = m.mul(mu);
+            w.add_(step).add_(g, minusLr);
         }
         else
             w.add_(m);
@@ -37,27 +42,29 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        using Scalar rhoValue = rho, oneMinusRho = 1 - rho, epsilonValue = epsilon, lr = learningRate, minusLr = -learningRate,
+            mu = momentum, minusOne = -1;
         var g = gradient.Native;
         var v = velocity.Native;
-        v.mul_(rho).addcmul_(g, g, 1 - rho);
+        v.mul_(rhoValue).addcmul_(g, g, oneMinusRho);
         // √(v + ε), or √(v − ḡ² + ε) when centered; then one fused w −= lr·g/√… (three passes, as libtorch's own).
         TorchTensor denominator;
         if (averageGradient is not null)
         {
             var a = averageGradient.Native;
-            a.mul_(rho).add_(g, 1 - rho);
-            denominator = v.addcmul(a, a, -1).add_(epsilon).sqrt_();
+            a.mul_(rhoValue).add_(g, oneMinusRho);
+            denominator = v.addcmul(a, a, minusOne).add_(epsilonValue).sqrt_();
         }
         else
-            denominator = v.add(epsilon).sqrt_();
+            denominator = v.add(epsilonValue).sqrt_();
         if (momentumSlot is not null)
         {
             var m = momentumSlot.Native;
-            m.mul_(momentum).addcdiv_(g, denominator, learningRate);
+            m.mul_(mu).addcdiv_(g, denominator, lr);
             variable.Native.sub_(m);
         }
         else
-            variable.Native.addcdiv_(g, denominator, -learningRate);
+            variable.Native.addcdiv_(g, denominator, minusLr);
     }
 
     /// <summary>
@@ -69,17 +76,18 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var g = gradient.Native;
         double alpha = learningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step));
-        m.Native.mul_(beta1).add_(g, 1 - beta1);
-        v.Native.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2, epsilonValue = epsilon, minusAlpha = -alpha;
+        var g = gradient.Native;
+        m.Native.mul_(b1).add_(g, oneMinusB1);
+        v.Native.mul_(b2).addcmul_(g, g, oneMinusB2);
         var second = v.Native;
         if (vMax is not null)
         {
             vMax.Native.copy_(torch.maximum(vMax.Native, v.Native));
             second = vMax.Native;
         }
-        variable.Native.addcdiv_(m.Native, second.sqrt().add_(epsilon), -alpha);
+        variable.Native.addcdiv_(m.Native, second.sqrt().add_(epsilonValue), minusAlpha);
     }
 
     /// <summary>Adagrad: <c>acc += g²; w −= lr·g / √(acc + ε)</c>.</summary>
@@ -87,16 +95,18 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        using Scalar one = 1, epsilonValue = epsilon, minusLr = -learningRate;
         var g = gradient.Native;
-        accumulator.Native.addcmul_(g, g, 1);
-        variable.Native.addcdiv_(g, (accumulator.Native + epsilon).sqrt_(), -learningRate);
+        accumulator.Native.addcmul_(g, g, one);
+        variable.Native.addcdiv_(g, accumulator.Native.add(epsilonValue).sqrt_(), minusLr);
     }
 
     /// <summary>Multiplies a variable in place (decoupled weight decay).</summary>
     public static void Scale(Variable variable, double factor)
     {
         using var noGrad = torch.no_grad();
-        variable.Native.mul_(factor);
+        using Scalar factorValue = factor;
+        variable.Native.mul_(factorValue);
     }
 
     /// <summary>Adamax: <c>m += (g − m)(1 − β₁); u = max(β₂u, |g|); w −= lr·m / ((1 − β₁ᵗ)(u + ε))</c>.</summary>
@@ -104,10 +114,12 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, epsilonValue = epsilon,
+            minusStep = -learningRate / (1 - Math.Pow(beta1, step));
         var g = gradient.Native;
-        m.Native.mul_(beta1).add_(g, 1 - beta1);
-        u.Native.copy_(torch.maximum(u.Native * beta2, g.abs()));
-        variable.Native.addcdiv_(m.Native, u.Native + epsilon, -learningRate / (1 - Math.Pow(beta1, step)));
+        m.Native.mul_(b1).add_(g, oneMinusB1);
+        u.Native.copy_(torch.maximum(u.Native.mul(b2), g.abs()));
+        variable.Native.addcdiv_(m.Native, u.Native.add(epsilonValue), minusStep);
     }
 
     /// <summary>Nadam with Keras's momentum schedule (decay 0.96); <paramref name="uProduct"/> is the running product including this step's μₜ.</summary>
@@ -116,15 +128,17 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var g = gradient.Native;
         double ut = beta1 * (1 - 0.5 * Math.Pow(0.96, step));
         double utNext = beta1 * (1 - 0.5 * Math.Pow(0.96, step + 1));
         double productNext = uProduct * utNext;
-        m.Native.mul_(beta1).add_(g, 1 - beta1);
-        v.Native.mul_(beta2).addcmul_(g, g, 1 - beta2);
-        var mHat = m.Native * (utNext / (1 - productNext)) + g * ((1 - ut) / (1 - uProduct));
-        var vHat = v.Native / (1 - Math.Pow(beta2, step));
-        variable.Native.addcdiv_(mHat, vHat.sqrt_().add_(epsilon), -learningRate);
+        using Scalar b1 = beta1, oneMinusB1 = 1 - beta1, b2 = beta2, oneMinusB2 = 1 - beta2, epsilonValue = epsilon, minusLr = -learningRate,
+            momentumWeight = utNext / (1 - productNext), gradientWeight = (1 - ut) / (1 - uProduct), secondScale = 1 - Math.Pow(beta2, step);
+        var g = gradient.Native;
+        m.Native.mul_(b1).add_(g, oneMinusB1);
+        v.Native.mul_(b2).addcmul_(g, g, oneMinusB2);
+        var mHat = m.Native.mul(momentumWeight).add_(g.mul(gradientWeight));
+        var vHat = v.Native.div(secondScale);
+        variable.Native.addcdiv_(mHat, vHat.sqrt_().add_(epsilonValue), minusLr);
     }
 
     /// <summary>Adadelta: running averages of g² and of updates² give a unit-correct step, times lr (Keras's rule).</summary>
@@ -133,11 +147,12 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        using Scalar rhoValue = rho, oneMinusRho = 1 - rho, epsilonValue = epsilon, lr = learningRate;
         var g = gradient.Native;
-        accumulatedGradient.Native.mul_(rho).addcmul_(g, g, 1 - rho);
-        var delta = -(accumulatedDelta.Native + epsilon).sqrt_() / (accumulatedGradient.Native + epsilon).sqrt_() * g;
-        accumulatedDelta.Native.mul_(rho).addcmul_(delta, delta, 1 - rho);
-        variable.Native.add_(delta, learningRate);
+        accumulatedGradient.Native.mul_(rhoValue).addcmul_(g, g, oneMinusRho);
+        var delta = accumulatedDelta.Native.add(epsilonValue).sqrt_().div_(accumulatedGradient.Native.add(epsilonValue).sqrt_()).mul_(g).neg_();
+        accumulatedDelta.Native.mul_(rhoValue).addcmul_(delta, delta, oneMinusRho);
+        variable.Native.add_(delta, lr);
     }
 
     /// <summary>FTRL-proximal with Keras's arguments (learning-rate power, L1, L2, L2 shrinkage, beta).</summary>
@@ -146,15 +161,17 @@ public static class OptimizerKernels
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        double l2Regularization = l2 + beta / (2 * learningRate);
+        using Scalar shrinkage = 2 * l2Shrinkage, minusPower = -power, lr = learningRate, twiceL2 = 2 * l2Regularization,
+            minusL1 = -l1, plusL1 = l1;
         var g = gradient.Native;
         var w = variable.Native;
-        double l2Regularization = l2 + beta / (2 * learningRate);
-        var shrunk = l2Shrinkage > 0 ? g + w * (2 * l2Shrinkage) : g;
-        var newAccumulator = accumulator.Native + g.square();
-        linear.Native.add_(shrunk - (newAccumulator.pow(-power) - accumulator.Native.pow(-power)) / learningRate * w);
-        var quadratic = newAccumulator.pow(-power) / learningRate + 2 * l2Regularization;
-        var clipped = linear.Native.clamp(-l1, l1);
-        w.copy_((clipped - linear.Native) / quadratic);
+        var shrunk = l2Shrinkage > 0 ? g.add(w.mul(shrinkage)) : g;
+        var newAccumulator = accumulator.Native.add(g.square());
+        linear.Native.add_(shrunk.sub(newAccumulator.pow(minusPower).sub(accumulator.Native.pow(minusPower)).div(lr).mul(w)));
+        var quadratic = newAccumulator.pow(minusPower).div(lr).add(twiceL2);
+        var clipped = linear.Native.clamp(minusL1, plusL1);
+        w.copy_(clipped.sub(linear.Native).div(quadratic));
         accumulator.Native.copy_(newAccumulator);
     }
 
@@ -163,7 +180,8 @@ public static class OptimizerKernels
     {
         var squares = gradients.Select(g => g.Native.square().sum()).ToArray();
         var norm = torch.stack(squares).sum().sqrt();
-        var scale = clipNorm / torch.maximum(norm, torch.tensor(clipNorm, norm.dtype));
+        var limit = torch.tensor(clipNorm, norm.dtype);
+        var scale = limit.div(torch.maximum(norm, limit));
         return gradients.Select(g => new Tensor(g.Native * scale)).ToArray();
     }
 
@@ -171,6 +189,7 @@ public static class OptimizerKernels
     public static Tensor ClipByNorm(Tensor gradient, double clipNorm)
     {
         var norm = gradient.Native.square().sum().sqrt();
-        return new Tensor(gradient.Native * clipNorm / torch.maximum(norm, torch.tensor(clipNorm, norm.dtype)));
+        var limit = torch.tensor(clipNorm, norm.dtype);
+        return new Tensor(gradient.Native * limit.div(torch.maximum(norm, limit)));
     }
 }

@@ -15,11 +15,12 @@ public static partial class Ops
         if (negativeSlope == 0 && maxValue is null && threshold == 0)
             return Relu(x);
         var input = x.Native;
-        var positive = threshold == 0 ? input.relu() : torch.where(input > threshold, input, torch.zeros_like(input));
-        if (maxValue is double m)
-            positive = positive.clamp_max(m);
+        using Scalar thresholdValue = threshold, slope = negativeSlope, max = maxValue ?? 0;
+        var positive = threshold == 0 ? input.relu() : torch.where(input.gt(thresholdValue), input, torch.zeros_like(input));
+        if (maxValue is not null)
+            positive = positive.clamp_max(max);
         if (negativeSlope != 0)
-            positive = positive + negativeSlope * torch.where(input < threshold, input - threshold, torch.zeros_like(input));
+            positive = positive + torch.where(input.lt(thresholdValue), input.sub(thresholdValue), torch.zeros_like(input)).mul(slope);
         return Wrap(positive);
     }
 
@@ -27,7 +28,11 @@ public static partial class Ops
     public static Tensor Relu6(Tensor x) => Wrap(F.relu6(x.Native));
 
     /// <summary><c>x</c> for x ≥ 0, else <c>negativeSlope·x</c>.</summary>
-    public static Tensor LeakyRelu(Tensor x, double negativeSlope) => Wrap(F.leaky_relu(x.Native, negativeSlope));
+    public static Tensor LeakyRelu(Tensor x, double negativeSlope)
+    {
+        using Scalar slope = negativeSlope;
+        return Wrap(x.Native.leaky_relu(slope));
+    }
 
     /// <summary><c>1 / (1 + exp(-x))</c>.</summary>
     public static Tensor Sigmoid(Tensor x) => Wrap(torch.sigmoid(x.Native));
@@ -42,7 +47,11 @@ public static partial class Ops
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => Wrap(x.Native.log_softmax(axis));
 
     /// <summary><c>x</c> for x &gt; 0, else <c>alpha·(exp(x) − 1)</c>.</summary>
-    public static Tensor Elu(Tensor x, double alpha = 1.0) => Wrap(F.elu(x.Native, alpha));
+    public static Tensor Elu(Tensor x, double alpha = 1.0)
+    {
+        using Scalar alphaValue = alpha, one = 1;
+        return Wrap(x.Native.elu(alphaValue, one, one));
+    }
 
     /// <summary>Scaled ELU with Keras's constants (alpha 1.67326…, scale 1.05070…).</summary>
     public static Tensor Selu(Tensor x) => Wrap(F.selu(x.Native));
@@ -57,7 +66,11 @@ public static partial class Ops
     public static Tensor HardSigmoid(Tensor x) => Wrap(F.hardsigmoid(x.Native));
 
     /// <summary>The hard sigmoid of Keras ≤ 2.x and TF.js: <c>clip(0.2·x + 0.5, 0, 1)</c>.</summary>
-    public static Tensor HardSigmoidLegacy(Tensor x) => Wrap((x.Native * 0.2 + 0.5).clamp(0.0, 1.0));
+    public static Tensor HardSigmoidLegacy(Tensor x)
+    {
+        using Scalar slope = 0.2, offset = 0.5, zero = 0, one = 1;
+        return Wrap(x.Native.mul(slope).add(offset).clamp(zero, one));
+    }
 
     /// <summary><c>exp(x)</c>.</summary>
     public static Tensor Exponential(Tensor x) => Exp(x);
@@ -68,8 +81,9 @@ public static partial class Ops
         if (!approximate)
             return Wrap(F.gelu(x.Native));
         var input = x.Native;
-        var inner = (input + input.pow(3) * 0.044715) * Math.Sqrt(2.0 / Math.PI);
-        return Wrap(input * 0.5 * (inner.tanh() + 1.0));
+        using Scalar three = 3, cubic = 0.044715, scale = Math.Sqrt(2.0 / Math.PI), half = 0.5, one = 1;
+        var inner = input.add(input.pow(three).mul(cubic)).mul(scale);
+        return Wrap(input.mul(half).mul(inner.tanh().add(one)));
     }
 
     /// <summary><c>x · sigmoid(x)</c> (swish, silu).</summary>

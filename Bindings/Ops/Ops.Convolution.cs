@@ -151,6 +151,7 @@ public static partial class Ops
         int channel = axis < 0 ? axis + rank : axis;
         long[] reduce = Enumerable.Range(0, rank).Where(a => a != channel).Select(a => (long)a).ToArray();
         var shape = Enumerable.Range(0, rank).Select(a => a == channel ? input.shape[a] : 1L).ToArray();
+        using Scalar momentumValue = momentum, oneMinusMomentum = 1 - momentum, epsilonValue = epsilon;
         TorchTensor mean, variance;
         if (training)
         {
@@ -158,8 +159,8 @@ public static partial class Ops
             variance = (input - mean).square().mean(reduce, keepdim: true);
             using (torch.no_grad())
             {
-                movingMean.Native.mul_(momentum).add_(mean.detach().reshape(movingMean.Native.shape), 1 - momentum);
-                movingVariance.Native.mul_(momentum).add_(variance.detach().reshape(movingVariance.Native.shape), 1 - momentum);
+                movingMean.Native.mul_(momentumValue).add_(mean.detach().reshape(movingMean.Native.shape), oneMinusMomentum);
+                movingVariance.Native.mul_(momentumValue).add_(variance.detach().reshape(movingVariance.Native.shape), oneMinusMomentum);
             }
         }
         else
@@ -167,7 +168,7 @@ public static partial class Ops
             mean = movingMean.Native.reshape(shape);
             variance = movingVariance.Native.reshape(shape);
         }
-        var y = (input - mean) * (variance + epsilon).rsqrt();
+        var y = (input - mean) * variance.add(epsilonValue).rsqrt();
         if (gamma is not null) y = y * gamma.Native.reshape(shape);
         if (beta is not null) y = y + beta.Native.reshape(shape);
         return Wrap(y);
@@ -181,7 +182,8 @@ public static partial class Ops
         long[] reduce = axes.Select(a => (long)(a < 0 ? a + rank : a)).ToArray();
         var mean = input.mean(reduce, keepdim: true);
         var variance = (input - mean).square().mean(reduce, keepdim: true);
-        var y = (input - mean) * (variance + epsilon).rsqrt();
+        using Scalar epsilonValue = epsilon;
+        var y = (input - mean) * variance.add(epsilonValue).rsqrt();
         var shape = Enumerable.Range(0, rank).Select(a => reduce.Contains(a) ? input.shape[a] : 1L).ToArray();
         if (gamma is not null) y = y * gamma.Native.reshape(shape);
         if (beta is not null) y = y + beta.Native.reshape(shape);

@@ -14,19 +14,26 @@ public static partial class Ops
         Wrap(torch.ones(Dims(shape), ToScalarType(dtype), _device));
 
     /// <summary>A tensor filled with <paramref name="value"/>.</summary>
-    public static Tensor Full(IReadOnlyList<int> shape, double value, DType dtype = DType.Float32) =>
-        Wrap(torch.full(Dims(shape), value, ToScalarType(dtype), _device));
+    public static Tensor Full(IReadOnlyList<int> shape, double value, DType dtype = DType.Float32)
+    {
+        using Scalar fill = value;
+        return Wrap(torch.full(Dims(shape), fill, ToScalarType(dtype), _device));
+    }
 
     /// <summary>A rows × columns matrix with ones on the diagonal, times <paramref name="gain"/>.</summary>
-    public static Tensor Eye(int rows, int columns, double gain = 1.0, DType dtype = DType.Float32) =>
-        Wrap(torch.eye(rows, columns, ToScalarType(dtype), _device) * gain);
+    public static Tensor Eye(int rows, int columns, double gain = 1.0, DType dtype = DType.Float32)
+    {
+        using Scalar factor = gain;
+        return Wrap(torch.eye(rows, columns, ToScalarType(dtype), _device).mul_(factor));
+    }
 
     /// <summary>Uniform values in [min, max); reproducible when <paramref name="seed"/> is given.</summary>
     public static Tensor RandomUniform(IReadOnlyList<int> shape, double min, double max, int? seed = null, DType dtype = DType.Float32)
     {
         using var generator = Generator(seed);
         var values = torch.rand(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
-        return Wrap(OnDevice(values.mul_(max - min).add_(min)));
+        using Scalar width = max - min, low = min;
+        return Wrap(OnDevice(values.mul_(width).add_(low)));
     }
 
     /// <summary>Normal values; reproducible when <paramref name="seed"/> is given.</summary>
@@ -34,7 +41,8 @@ public static partial class Ops
     {
         using var generator = Generator(seed);
         var values = torch.randn(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
-        return Wrap(OnDevice(values.mul_(stddev).add_(mean)));
+        using Scalar scale = stddev, shift = mean;
+        return Wrap(OnDevice(values.mul_(scale).add_(shift)));
     }
 
     /// <summary>Normal values redrawn until they lie within two standard deviations of the mean, as Keras's truncated_normal.</summary>

@@ -15,13 +15,21 @@ public static partial class Ops
     public static Tensor Multiply(Tensor x, Tensor y) => Wrap(x.Native * y.Native);
 
     /// <summary><c>x * scalar</c>.</summary>
-    public static Tensor Multiply(Tensor x, double scalar) => Wrap(x.Native * scalar);
+    public static Tensor Multiply(Tensor x, double scalar)
+    {
+        using Scalar factor = scalar;
+        return Wrap(x.Native * factor);
+    }
 
     /// <summary><c>x / y</c> with broadcasting.</summary>
     public static Tensor Divide(Tensor x, Tensor y) => Wrap(x.Native / y.Native);
 
     /// <summary><c>x / scalar</c>.</summary>
-    public static Tensor Divide(Tensor x, double scalar) => Wrap(x.Native / scalar);
+    public static Tensor Divide(Tensor x, double scalar)
+    {
+        using Scalar divisor = scalar;
+        return Wrap(x.Native.div(divisor));
+    }
 
     /// <summary>Element-wise maximum with broadcasting.</summary>
     public static Tensor Maximum(Tensor x, Tensor y) => Wrap(torch.maximum(x.Native, y.Native));
@@ -45,10 +53,18 @@ public static partial class Ops
     public static Tensor Log(Tensor x) => Wrap(x.Native.log());
 
     /// <summary>Clips every value to [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Tensor Clip(Tensor x, double min, double max) => Wrap(x.Native.clamp(min, max));
+    public static Tensor Clip(Tensor x, double min, double max)
+    {
+        using Scalar low = min, high = max;
+        return Wrap(x.Native.clamp(low, high));
+    }
 
     /// <summary>Raises every value below <paramref name="min"/> to it.</summary>
-    public static Tensor ClipMin(Tensor x, double min) => Wrap(x.Native.clamp_min(min));
+    public static Tensor ClipMin(Tensor x, double min)
+    {
+        using Scalar low = min;
+        return Wrap(x.Native.clamp_min(low));
+    }
 
     /// <summary>Sum of all elements, or along <paramref name="axis"/>.</summary>
     public static Tensor Sum(Tensor x, int? axis = null, bool keepDims = false) =>
@@ -153,15 +169,20 @@ public static partial class Ops
     /// <summary><c>x / sqrt(max(sum(x²), epsilon))</c> along <paramref name="axis"/>, as Keras's l2_normalize.</summary>
     public static Tensor L2Normalize(Tensor x, int axis = -1, double epsilon = 1e-12)
     {
+        using Scalar low = epsilon;
         var squareSum = x.Native.square().sum(axis, keepdim: true);
-        return Wrap(x.Native * squareSum.clamp_min(epsilon).rsqrt());
+        return Wrap(x.Native * squareSum.clamp_min(low).rsqrt());
     }
 
     /// <summary>Selects from <paramref name="x"/> where <paramref name="condition"/> is true, else from <paramref name="y"/>.</summary>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y) => Wrap(torch.where(condition.Native, x.Native, y.Native));
 
     /// <summary>Element-wise <c>x != 0</c> … as a boolean tensor.</summary>
-    public static Tensor NotEqual(Tensor x, double value) => Wrap(x.Native.ne(value));
+    public static Tensor NotEqual(Tensor x, double value)
+    {
+        using Scalar other = value;
+        return Wrap(x.Native.ne(other));
+    }
 
     /// <summary>
     /// Element-wise binary cross-entropy <c>−(y·log p + (1 − y)·log(1 − p))</c>: from logits with the stable formula,
@@ -171,9 +192,10 @@ public static partial class Ops
     {
         if (fromLogits)
             return Wrap(torch.nn.functional.binary_cross_entropy_with_logits(output.Native, target.Native, reduction: torch.nn.Reduction.None));
-        var p = output.Native.clamp(epsilon, 1 - epsilon);
+        using Scalar low = epsilon, high = 1 - epsilon, one = 1;
+        var p = output.Native.clamp(low, high);
         var t = target.Native;
-        return Wrap(-(t * p.log() + (1 - t) * (1 - p).log()));
+        return Wrap(-(t * p.log() + t.neg().add(one) * p.neg().add(one).log()));
     }
 
     /// <summary>For each position, the entry of the last axis named by <paramref name="indices"/> (int64, one rank lower).</summary>
@@ -187,7 +209,11 @@ public static partial class Ops
     public static Tensor Equal(Tensor x, Tensor y) => Wrap(x.Native.eq(y.Native));
 
     /// <summary>Element-wise <c>x &gt; value</c> as a boolean tensor.</summary>
-    public static Tensor Greater(Tensor x, double value) => Wrap(x.Native.gt(value));
+    public static Tensor Greater(Tensor x, double value)
+    {
+        using Scalar other = value;
+        return Wrap(x.Native.gt(other));
+    }
 
     /// <summary>Rows of <paramref name="x"/> at <paramref name="indices"/> along axis 0.</summary>
     public static Tensor Gather(Tensor x, Tensor indices) => Wrap(x.Native.index_select(0, indices.Native));
