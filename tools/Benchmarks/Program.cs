@@ -45,14 +45,14 @@ static void PredictMlp(bool quick)
 {
     var model = GuideMlp();
     using var handWritten = new HandWrittenMlp();
-    // Same weights in both: ours are Keras layout (in, out), torch's Linear (out, in).
+    // Same weights in both: Keras layout (in, out), torch's Linear (out, in).
     using (torch.no_grad())
     {
         var linears = handWritten.children().Cast<TorchSharp.Modules.Linear>().ToArray();
         for (int i = 0; i < 3; i++)
         {
             var weights = model.GetLayer(i + 1).Weights;
-            linears[i].weight!.copy_(weights[0].Value.Native.t());
+            linears[i].weight!.copy_(weights[0].KerasValue.Native.t());
             linears[i].bias!.copy_(weights[1].Value.Native);
         }
     }
