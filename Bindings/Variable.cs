@@ -80,7 +80,7 @@ public sealed class Variable : IDisposable
     public Tensor Value => _value;
 
     /// <summary>The gradient left by the last backward pass, or null.</summary>
-    /// <remarks>A new handle on each call, not tracked by memory scopes: dispose it.</remarks>
+    /// <remarks>A new handle on each call, freed by the enclosing memory scope or by disposing it.</remarks>
     public Tensor? Gradient => _value.Native.grad is { } g ? new Tensor(g) : null;
 
     /// <summary>A variable reads as its current value.</summary>
@@ -123,7 +123,17 @@ public sealed class Variable : IDisposable
         gradient?.zero_();
     }
 
+    /// <summary>Frees the stored gradient: the next backward pass hands over its fresh buffer instead of adding into one.</summary>
+    public void ReleaseGradient()
+    {
+        using var gradient = _value.Native.grad;
+        if (gradient is not null) _value.Native.grad = null;
+    }
+
     internal TorchTensor Native => _value.Native;
+
+    /// <summary>Bytes of the stored value (and of its gradient).</summary>
+    internal long ByteSize => _value.Native.numel() * _value.Native.element_size();
 
     /// <summary>Frees the native memory.</summary>
     public void Dispose() => _value.Dispose();
