@@ -103,7 +103,7 @@ public static partial class Ops
     /// <summary>A copy with its own memory.</summary>
     public static Tensor Copy(Tensor x) => Wrap(x.Native.clone());
 
-    /// <summary><c>x · weightᵀ + bias</c> for a weight stored (out, in), as the runtime keeps recurrent kernels.</summary>
+    /// <summary><c>x · weightᵀ + bias</c> for a weight stored (out, in), as the runtime keeps recurrent and large Dense kernels.</summary>
     public static Tensor LinearTransposed(Tensor x, Tensor weight, Tensor? bias) =>
         Wrap(torch.nn.functional.linear(x.Native, weight.Native, bias?.Native));
 
