@@ -79,8 +79,9 @@ public sealed class Dense : Layer
         int inputDim = inputShape[^1] ?? throw new ArgumentException(
             $"The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: {inputShape}");
         // Products with few rows (small batches) are a pass over the kernel. libtorch streams a large kernel faster
-        // stored (units, in), as its linear computes (measured with 2 rows: 1.5× at 16 MB, VQA's 641 MB Dense forward
-        // 62 → 40 ms); a small one, which stays in cache, is faster in Keras's layout (in, units) (up to 1.2× at 256 KB).
+        // stored (units, in), as its linear computes (measured with 2 rows: 1.1× at 16 MB, 1.5× from 64 MB; VQA's 641 MB
+        // Dense forward 62 → 40 ms); a small one, which stays in cache, is faster in Keras's layout (in, units) (1.2× at
+        // 256 KB); they break even between 1 and 4 MB.
         _transposed = (long)inputDim * Units >= TransposedKernelElements;
         _kernel = AddWeight("kernel", [inputDim, Units], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint,
             storageAxes: _transposed ? [1, 0] : null);
