@@ -108,6 +108,9 @@ internal sealed class PredictRequest
                     throw Bad($"{where}: input \"{input}\" holds a value that is not a finite float32: {element.GetRawText()}.");
                 if (!dtype.IsFloating() && number != Math.Floor(number))
                     throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received the non-integer {element.GetRawText()}.");
+                // Values travel as float32, exact for integers up to 2^24: refuse larger ones rather than round them.
+                if (!dtype.IsFloating() && Math.Abs(number) > LargestExactInteger)
+                    throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received {element.GetRawText()}, beyond ±{LargestExactInteger} (the largest integers this server carries exactly).");
                 target.Add((float)number);
                 return;
             }
@@ -136,4 +139,7 @@ internal sealed class PredictRequest
     }
 
     private static RequestException Bad(string message) => new(400, message);
+
+    /// <summary>2^24: every integer up to it in magnitude is exact in float32.</summary>
+    private const int LargestExactInteger = 1 << 24;
 }

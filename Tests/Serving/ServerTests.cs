@@ -200,6 +200,8 @@ public class ServerTests
             ("{\"instances\": [{\"main_input\": [1,2,3], \"aux_input\": [1,2,3,4,5]}]}", 400, "input \"main_input\" expects rows of shape (6,) (model input (None, 6)), but received shape (3,)"),
             ("{\"instances\": [{\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": [1,2,3,4,5]}]}", 400, "expects rows of shape (6,) (model input (None, 6)), but received shape (1, 6)"),
             ("{\"instances\": [{\"main_input\": [1.5,2,3,4,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400, "has dtype int32, but received the non-integer 1.5"),
+            ("{\"instances\": [{\"main_input\": [16777217,2,3,4,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400,
+                "input \"main_input\" has dtype int32, but received 16777217, beyond ±16777216 (the largest integers this server carries exactly)"),
             ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,\"x\"]}]}", 400, "input \"aux_input\" expects numbers (float32) in rows of shape (5,), but found a string inside the row"),
             ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,1e999]}]}", 400, "not a finite float32"),
             ("{\"inputs\": {\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": [[1,2,3,4,5],[1,2,3,4,5]]}}", 400, "every input needs the same number of rows"),
