@@ -26,17 +26,25 @@ public sealed class PredictionBatcher : IDisposable
         if (options.EnableBatching) _loop = Task.Run(RunAsync);
     }
 
-    private sealed record Pending(IReadOnlyList<float[]> Inputs, int Rows, TaskCompletionSource<IReadOnlyList<OutputRows>> Result);
+    private sealed record Pending(IReadOnlyList<float[]> Inputs, int Rows, Model? ParsedFor, TaskCompletionSource<IReadOnlyList<OutputRows>> Result);
 
-    /// <summary>One output's values for some rows, row-major, with the shape of one row.</summary>
-    public sealed record OutputRows(float[] Values, int Rows, int[] RowShape);
+    /// <summary>One output's values for some rows, row-major, with the shape of one row, under the output's name.</summary>
+    public sealed record OutputRows(string Name, float[] Values, int Rows, int[] RowShape);
 
-    /// <summary>Predicts <paramref name="rows"/> rows given as one flat array per model input (each row of the input's shape).</summary>
-    public Task<IReadOnlyList<OutputRows>> PredictAsync(IReadOnlyList<float[]> inputs, int rows)
+    /// <summary>
+    /// Predicts <paramref name="rows"/> rows given as one flat array per model input (each row of the input's shape), with
+    /// the version serving when the batch runs. <paramref name="parsedFor"/> is the model the inputs were checked against:
+    /// if a reload has since changed the inputs' names, shapes or dtypes, the request fails (InvalidOperationException,
+    /// to be sent again) rather than running on inputs laid out for another model.
+    /// </summary>
+    public Task<IReadOnlyList<OutputRows>> PredictAsync(IReadOnlyList<float[]> inputs, int rows, Model? parsedFor = null)
     {
         if (!_options.EnableBatching || rows >= _options.MaxBatchSize)
-            return Task.FromResult(Run([new Pending(inputs, rows, new())])[0]);
-        var pending = new Pending(inputs, rows, new TaskCompletionSource<IReadOnlyList<OutputRows>>(TaskCreationOptions.RunContinuationsAsynchronously));
+        {
+            var alone = new Pending(inputs, rows, parsedFor, new TaskCompletionSource<IReadOnlyList<OutputRows>>());
+            return Run([alone])[0] is { } outputs ? Task.FromResult(outputs) : alone.Result.Task;
+        }
+        var pending = new Pending(inputs, rows, parsedFor, new TaskCompletionSource<IReadOnlyList<OutputRows>>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException($"Model {_served.Name} is shutting down.");
         return pending.Result.Task;
     }
@@ -119,11 +127,29 @@ public sealed class PredictionBatcher : IDisposable
         }
     }
 
-    /// <summary>Runs the rows of several requests as one Predict call and splits the outputs back.</summary>
-    private IReadOnlyList<OutputRows>[] Run(List<Pending> batch)
+    /// <summary>
+    /// Runs the rows of several requests as one Predict call and splits the outputs back; a request whose inputs were
+    /// checked against a model with other inputs than the leased one fails instead (its entry is null).
+    /// </summary>
+    private IReadOnlyList<OutputRows>?[] Run(List<Pending> requests)
     {
         using var lease = _served.Acquire();
         var model = lease.Model;
+        var results = new IReadOnlyList<OutputRows>?[requests.Count];
+        var batch = new List<Pending>();
+        var positions = new List<int>();
+        for (int i = 0; i < requests.Count; i++)
+        {
+            if (requests[i].ParsedFor is { } parsedFor && !SameInputs(parsedFor, model))
+                requests[i].Result.TrySetException(new InvalidOperationException(
+                    $"Model {_served.Name} was reloaded with other inputs while the request waited; send it again."));
+            else
+            {
+                batch.Add(requests[i]);
+                positions.Add(i);
+            }
+        }
+        if (batch.Count == 0) return results;
         int total = batch.Sum(p => p.Rows);
         ServingMetrics.BatchSize.WithLabels(_served.Name).Observe(total);
         var inputs = new Tensor[model.Inputs.Count];
@@ -145,15 +171,15 @@ public sealed class PredictionBatcher : IDisposable
             {
                 var flat = outputs.Select(o => o.DType == DType.Float32 ? o.ToArray<float>() : Cast(o)).ToArray();
                 var rowShapes = outputs.Select(o => o.Shape.Slice(1..).Select(d => d!.Value).ToArray()).ToArray();
-                var results = new IReadOnlyList<OutputRows>[batch.Count];
+                var names = model.OutputNames;
                 int start = 0;
                 for (int p = 0; p < batch.Count; p++)
                 {
                     int rows = batch[p].Rows;
-                    results[p] = flat.Select((values, o) =>
+                    results[positions[p]] = flat.Select((values, o) =>
                     {
                         int width = values.Length / total;
-                        return new OutputRows(values[(start * width)..((start + rows) * width)], rows, rowShapes[o]);
+                        return new OutputRows(names[o], values[(start * width)..((start + rows) * width)], rows, rowShapes[o]);
                     }).ToArray();
                     start += rows;
                 }
@@ -169,6 +195,12 @@ public sealed class PredictionBatcher : IDisposable
             foreach (var t in inputs) t?.Dispose();
         }
     }
+
+    /// <summary>Whether requests checked against <paramref name="parsedFor"/> fit <paramref name="model"/>: same input names, row shapes and dtypes.</summary>
+    private static bool SameInputs(Model parsedFor, Model model) =>
+        ReferenceEquals(parsedFor, model) ||
+        (parsedFor.InputNames.SequenceEqual(model.InputNames) &&
+         parsedFor.Inputs.Zip(model.Inputs).All(p => p.First.Shape.Slice(1..) == p.Second.Shape.Slice(1..) && p.First.DType == p.Second.DType));
 
     private static float[] Cast(Tensor tensor)
     {

@@ -111,11 +111,11 @@ public static class ServingEndpoints
             }
             using (document)
             {
-                var parsed = PredictRequest.Parse(document.RootElement, served.Model);
-                var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows);
-                var names = served.Model.OutputNames;
+                var model = served.Model;
+                var parsed = PredictRequest.Parse(document.RootElement, model);
+                var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, model);
                 ServingMetrics.Latency.WithLabels(name).Observe(clock.Elapsed.TotalSeconds);
-                return Results.Text(Respond(parsed, outputs, names).ToJsonString(OutputJson), "application/json");
+                return Results.Text(Respond(parsed, outputs).ToJsonString(OutputJson), "application/json");
             }
         }
         catch (RequestException e)
@@ -138,7 +138,7 @@ public static class ServingEndpoints
 
     /// <summary>TF Serving's shapes: row form gives one prediction per row (an object by output name when several);
     /// column form gives the batched output (an object by name when several).</summary>
-    private static JsonObject Respond(PredictRequest request, IReadOnlyList<PredictionBatcher.OutputRows> outputs, IReadOnlyList<string> names)
+    private static JsonObject Respond(PredictRequest request, IReadOnlyList<PredictionBatcher.OutputRows> outputs)
     {
         JsonNode Nest(float[] values, int offset, int[] shape, int depth)
         {
@@ -153,12 +153,12 @@ public static class ServingEndpoints
         {
             var rows = Enumerable.Range(0, request.Rows).Select(r => outputs.Count == 1
                 ? Row(outputs[0], r)
-                : new JsonObject(names.Zip(outputs).Select(p => KeyValuePair.Create(p.First, (JsonNode?)Row(p.Second, r))))).ToArray();
+                : new JsonObject(outputs.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)Row(o, r))))).ToArray();
             return new JsonObject { ["predictions"] = new JsonArray(rows) };
         }
         return new JsonObject
         {
-            ["outputs"] = outputs.Count == 1 ? Column(outputs[0]) : new JsonObject(names.Zip(outputs).Select(p => KeyValuePair.Create(p.First, (JsonNode?)Column(p.Second)))),
+            ["outputs"] = outputs.Count == 1 ? Column(outputs[0]) : new JsonObject(outputs.Select(o => KeyValuePair.Create(o.Name, (JsonNode?)Column(o)))),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -233,6 +234,38 @@ public class ServerTests
         var (okCode, ok) = await Post(client, "twitter", RowBody(2));
         Assert.That(okCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(ok["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(Expected(_twitter, 2)[0].Main));
+    }
+
+    [Test]
+    public async Task ARequestCheckedBeforeAReloadRunsOnlyIfTheInputsStillFit()
+    {
+        string path = Path.Combine(_folder, "signature.keras");
+        SmallTwitter(seed: 1).Save(path);
+        using var served = new ServedModel("signature", path, new KerasModelOptions { WatchFile = false, EnableBatching = false });
+        var checkedAgainst = served.Model;
+        using var document = JsonDocument.Parse(RowBody(0));
+        var parsed = PredictRequest.Parse(document.RootElement, checkedAgainst);
+
+        // The same inputs and another output: the request runs on the new version, under the new output's name.
+        Keras.ClearSession();
+        var tokens = Keras.Input(shape: [6], dtype: DType.Int32, name: "main_input");
+        var extra = Keras.Input(shape: [5], name: "aux_input");
+        var pooled = new GlobalAveragePooling1D().Call(new Embedding(50, 3).Call(tokens));
+        new Model([tokens, extra], new Dense(2, name: "score").Call(Keras.Layers.Concatenate([pooled, extra]))).Save(path);
+        Assert.That(served.Reload(), Is.True);
+        var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, checkedAgainst);
+        Assert.That(outputs.Select(o => o.Name), Is.EqualTo(new[] { "score" }));
+        Assert.That(outputs[0].RowShape, Is.EqualTo(new[] { 2 }));
+
+        // Tokens now (3, 2): the six values would fit silently, laid out for another model; the request fails instead.
+        Keras.ClearSession();
+        var grid = Keras.Input(shape: [3, 2], dtype: DType.Int32, name: "main_input");
+        var extraAgain = Keras.Input(shape: [5], name: "aux_input");
+        var flat = new Flatten().Call(new Embedding(50, 3).Call(grid));
+        new Model([grid, extraAgain], new Dense(1, name: "score").Call(Keras.Layers.Concatenate([flat, extraAgain]))).Save(path);
+        Assert.That(served.Reload(), Is.True);
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, checkedAgainst));
+        Assert.That(error!.Message, Is.EqualTo("Model signature was reloaded with other inputs while the request waited; send it again."));
     }
 
     [Test]
