@@ -12,7 +12,8 @@ public partial class Model
     /// <param name="printFn">Receives each line; the console when null.</param>
     /// <param name="lineLength">Total width (Keras default: 65 for chains, 98 otherwise).</param>
     /// <param name="showTrainable">Adds a Trainable column (Y/N).</param>
-    public void Summary(Action<string>? printFn = null, int? lineLength = null, bool showTrainable = false)
+    /// <param name="expandNested">Also lists the layers of nested models, boxed and indented under each one, as Keras's <c>expand_nested</c>.</param>
+    public void Summary(Action<string>? printFn = null, int? lineLength = null, bool showTrainable = false, bool expandNested = false)
     {
         var print = printFn ?? Console.WriteLine;
         if (!IsGraphReady)
@@ -47,7 +48,9 @@ public partial class Model
         print(new string('_', width));
         PrintRow(header, positions, print);
         print(new string('=', width));
-        foreach (var layer in Layers)
+        // Keras's print_layer: the row; a nested model's layers boxed in '|' and '¯' one level deeper; a blank line after
+        // every row but the last of a box and a box's end.
+        void PrintLayer(Layer layer, int level, bool lastInBox)
         {
             var fields = new List<string> { $"{layer.Name} ({layer.ClassName})", OutputShapeText(layer), layer.CountParams().ToString() };
             if (!sequentialLike)
@@ -56,9 +59,17 @@ public partial class Model
                 fields.Add("[" + string.Join(", ", connections.Select(c => $"'{c}'")) + "]");
             }
             if (showTrainable) fields.Add(layer.Trainable ? "Y" : "N");
-            PrintRow(fields, positions, print);
-            print(new string(' ', width));
+            PrintRow(fields, positions, print, level);
+            if (expandNested && layer is Model { Layers.Count: > 0 } nested)
+            {
+                print(Boxed(new string('¯', width - 2 * level - 2), level + 1));
+                for (int i = 0; i < nested.Layers.Count; i++) PrintLayer(nested.Layers[i], level + 1, i == nested.Layers.Count - 1);
+                print(Boxed(new string('¯', width - 2 * level), level));
+                lastInBox = true;   // as Keras: its loop variable leaves no blank line after a box
+            }
+            if (!lastInBox) print(Boxed(new string(' ', width - 2 * level), level));
         }
+        foreach (var layer in Layers) PrintLayer(layer, 0, lastInBox: false);
         print(new string('=', width));
         long trainable = TrainableWeights.Sum(w => w.Shape.Size ?? 0);
         long nonTrainable = NonTrainableWeights.Sum(w => w.Shape.Size ?? 0);
@@ -93,8 +104,13 @@ public partial class Model
         return "[" + string.Join(", ", first) + "]";
     }
 
-    /// <summary>Keras's print_row: pads each field to its column and wraps long fields, breaking after "),", "},", "]," or "',".</summary>
-    private static void PrintRow(IReadOnlyList<string> fields, IReadOnlyList<int> positions, Action<string> print)
+    private static string Boxed(string text, int level) => new string('|', level) + text + new string('|', level);
+
+    /// <summary>
+    /// Keras's print_row: pads each field to its column and wraps long fields, breaking after "),", "},", "]," or "',";
+    /// rows of a nested model's layers (<paramref name="level"/> &gt; 0) sit between that many '|' on each side.
+    /// </summary>
+    private static void PrintRow(IReadOnlyList<string> fields, IReadOnlyList<int> positions, Action<string> print, int level = 0)
     {
         var left = fields.ToArray();
         string[] breaks = ["),", "},", "],", "',"];
@@ -105,7 +121,7 @@ public partial class Model
             {
                 int start = col > 0 ? positions[col - 1] : 0;
                 int space = col != positions.Count - 1 ? 2 : 0;
-                int cutoff = Math.Max(0, positions[col] - start - space);
+                int cutoff = Math.Max(0, positions[col] - start - space - (col == 0 ? level : 0));
                 string fit = left[col][..Math.Min(cutoff, left[col].Length)];
                 var candidates = breaks.Select(b => fit.IndexOf(b, StringComparison.Ordinal) is int i and >= 0 ? i + b.Length : -1)
                     .Where(i => i >= 0).ToArray();
@@ -114,13 +130,14 @@ public partial class Model
                     cutoff = candidates.Min();
                     fit = fit[..cutoff];
                 }
-                if (col == 0) line.Append(' ');
+                if (col == 0) line.Append('|', level).Append(' ');
                 line.Append(fit);
                 line.Append(' ', space);
                 left[col] = left[col][Math.Min(cutoff, left[col].Length)..];
-                int pad = positions[col] - line.Length;
+                int pad = positions[col] - line.Length - (col == left.Length - 1 ? level : 0);
                 if (pad > 0) line.Append(' ', pad);
             }
+            line.Append('|', level);
             print(line.ToString());
         }
     }

@@ -37,6 +37,21 @@ public class ModelToolTests
     }
 
     [Test]
+    public void SummaryExpandsNestedModelsWhenAsked()
+    {
+        Keras.ClearSession();
+        var inner = new Sequential([new Dense(4, inputDim: 3, name: "inner_dense")]);
+        var inputs = Keras.Input(shape: [3]);
+        string path = Path.Combine(_folder, "nested.keras");
+        new Model(inputs, new Dense(1).Call(inner.Call(inputs))).Save(path);
+        var (plain, plainOutput, _) = Run("summary", path);
+        var (expanded, expandedOutput, _) = Run("summary", path, "--expand-nested");
+        Assert.That((plain, expanded), Is.EqualTo((0, 0)));
+        Assert.That(plainOutput, Does.Not.Contain("inner_dense"));
+        Assert.That(expandedOutput, Does.Contain("| inner_dense (Dense)        (None, 4)                 16       |"));
+    }
+
+    [Test]
     public void PredictWritesWhatKerasRecorded()
     {
         string input = Path.Combine(_folder, "ramp.csv");

@@ -108,6 +108,30 @@ public class SummaryTests
     }
 
     [Test]
+    public void ExpandNestedBoxesTheLayersOfANestedModel()
+    {
+        var inner = new Sequential([new Dense(4, inputDim: 3), new Dense(2)]);
+        var inputs = Keras.Input(shape: [3]);
+        var model = new Model(inputs, new Dense(1).Call(inner.Call(inputs)));
+        var lines = new List<string>();
+        model.Summary(lines.Add, expandNested: true);
+        Assert.That(lines[4..^5], Is.EqualTo(new[]
+        {
+            " input_1 (InputLayer)        [(None, 3)]               0         ",
+            "                                                                 ",
+            " sequential (Sequential)     (None, 2)                 26        ",
+            "|" + new string('¯', 63) + "|",
+            "| dense (Dense)              (None, 4)                 16       |",
+            "|                                                               |",
+            "| dense_1 (Dense)            (None, 2)                 10       |",
+            new string('¯', 65),
+            " dense_2 (Dense)             (None, 1)                 3         ",
+            "                                                                 ",
+        }));
+        Assert.That(Print(model), Has.None.Contains("dense_1 (Dense)"), "nested layers are listed only when asked");
+    }
+
+    [Test]
     public void FrozenLayersCountAsNonTrainable()
     {
         var model = new Sequential([new Dense(4, inputDim: 3), new Dense(2)]);

@@ -16,10 +16,11 @@ internal static class ModelTool
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var file = new Argument<string>("file") { Description = "A model file: .keras, .h5 or TF.js model.json" };
-        var summary = new Command("summary", "Print the model's summary (Keras 2 layout)") { file };
+        var expandNested = new Option<bool>("--expand-nested") { Description = "Also list the layers of nested models" };
+        var summary = new Command("summary", "Print the model's summary (Keras 2 layout)") { file, expandNested };
         summary.SetAction(result => Guard(error, () =>
         {
-            Load(result.GetValue(file)!).Summary(output.WriteLine);
+            Load(result.GetValue(file)!).Summary(output.WriteLine, expandNested: result.GetValue(expandNested));
             return 0;
         }));
 
