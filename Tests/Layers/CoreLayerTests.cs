@@ -55,18 +55,21 @@ public class CoreLayerTests
                 }
         }
 
-        string path = Path.Combine(Path.GetTempPath(), $"tffunctional-large-dense-{Guid.NewGuid():N}.keras");
-        try
+        foreach (string extension in new[] { ".keras", ".h5" })
         {
-            model.Save(path);
-            var loaded = Keras.LoadModel(path);
-            Assert.That(loaded.Layers[1].GetWeights()[0], Is.EqualTo(kernel));
-            using var reloaded = loaded.Predict(data);
-            Assert.That(reloaded.ToArray<float>(), Is.EqualTo(Reference.Flatten(expected)).Within(1e-4));
-        }
-        finally
-        {
-            File.Delete(path);
+            string path = Path.Combine(Path.GetTempPath(), $"tffunctional-large-dense-{Guid.NewGuid():N}{extension}");
+            try
+            {
+                model.Save(path);
+                var loaded = Keras.LoadModel(path);
+                Assert.That(loaded.Layers[1].GetWeights()[0], Is.EqualTo(kernel), extension);
+                using var reloaded = loaded.Predict(data);
+                Assert.That(reloaded.ToArray<float>(), Is.EqualTo(Reference.Flatten(expected)).Within(1e-4), extension);
+            }
+            finally
+            {
+                File.Delete(path);
+            }
         }
     }
 
