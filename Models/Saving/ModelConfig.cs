@@ -107,9 +107,22 @@ internal static class ModelConfig
 
     private static JsonNode SerializeNode(Node node, HashSet<Node> modelNodes, ConfigFormat format)
     {
+        // MultiHeadAttention takes query, value and key as separate arguments in Keras, not as one list.
+        bool positional = node.Layer is MultiHeadAttention;
+        var tensors = positional && node.InputTensors.Count == 1 ? [node.InputTensors[0], node.InputTensors[0]] : node.InputTensors;
         if (format == ConfigFormat.Keras2)
-            return new JsonArray(node.InputTensors.Select(t => (JsonNode)new JsonArray(
-                t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex, new JsonObject())).ToArray());
+        {
+            // Keras 2 writes the first argument's tensors as references and every other argument into the kwargs.
+            JsonArray Reference(KerasTensor t, JsonObject kwargs) =>
+                new(t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex, kwargs);
+            if (!positional)
+                return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, CallArguments(node.Layer))).ToArray());
+            var kwargs = CallArguments(node.Layer);
+            string[] names = ["value", "key"];
+            for (int i = 1; i < tensors.Count; i++)
+                kwargs[names[i - 1]] = new JsonArray(tensors[i].Layer.Name, KeptIndex(tensors[i].Node, modelNodes, format), tensors[i].KerasHistory.TensorIndex);
+            return new JsonArray(Reference(tensors[0], kwargs));
+        }
         JsonNode Tensor(KerasTensor t) => new JsonObject
         {
             ["class_name"] = "__keras_tensor__",
@@ -120,10 +133,22 @@ internal static class ModelConfig
                 ["keras_history"] = new JsonArray(t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex),
             },
         };
-        JsonNode argument = node.InputsAreList
-            ? new JsonArray(node.InputTensors.Select(Tensor).ToArray())
-            : Tensor(node.InputTensors[0]);
-        return new JsonObject { ["args"] = new JsonArray(argument), ["kwargs"] = new JsonObject() };
+        var args = positional ? new JsonArray(tensors.Select(Tensor).ToArray())
+            : node.InputsAreList ? new JsonArray(new JsonArray(tensors.Select(Tensor).ToArray()))
+            : new JsonArray(Tensor(tensors[0]));
+        return new JsonObject { ["args"] = args, ["kwargs"] = CallArguments(node.Layer) };
+    }
+
+    /// <summary>The call arguments Keras writes into a node's kwargs: an attention layer's flags when set.</summary>
+    private static JsonObject CallArguments(Layer layer)
+    {
+        var kwargs = new JsonObject();
+        if (layer is IAttentionCallArguments attention)
+        {
+            if (attention.ReturnAttentionScores) kwargs["return_attention_scores"] = true;
+            if (attention.UseCausalMask) kwargs["use_causal_mask"] = true;
+        }
+        return kwargs;
     }
 
     private static JsonObject DTypePolicy(DType dtype) => new()

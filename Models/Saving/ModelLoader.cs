@@ -113,6 +113,7 @@ internal static class ModelLoader
                 if (pending.Take(i).Any(p => ReferenceEquals(p.Layer, layer))) continue;
                 var inputs = ResolveInputs(spec, calls, byName, keras3Nodes, out bool asList);
                 if (inputs is null) continue;
+                if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
                 var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
                 string name = byName.First(p => ReferenceEquals(p.Value, layer)).Key;
                 calls[(name, made[name]++)] = outputs;
@@ -171,8 +172,11 @@ internal static class ModelLoader
                     foreach (var r in References(child!)) yield return r;
                 break;
             case JsonArray { Count: >= 3 } array when array[0] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String:
-                // Keras 1/2 reference: [name, node, tensor(, kwargs)]
+                // Keras 1/2 reference: [name, node, tensor(, kwargs)]; MultiHeadAttention's value and key are in the kwargs.
                 yield return (array[0]!.GetValue<string>(), array[1]!.GetValue<int>(), array[2]!.GetValue<int>());
+                if (array.Count > 3 && array[3] is JsonObject kwargs)
+                    foreach (var argument in new[] { "value", "key" }.Select(k => kwargs[k]).Where(a => a is not null))
+                        foreach (var r in References(argument!)) yield return r;
                 break;
             case JsonArray array:
                 foreach (var child in array.Where(c => c is not null))
@@ -190,15 +194,15 @@ internal static class ModelLoader
         if (spec is JsonObject node && node.ContainsKey("args"))
         {
             // Keras 3: {"args": [x or [x, y]], "kwargs": {"initial_state": [...], "mask": ...}}.
+            // Tensors given as further positional arguments or as query/value/key kwargs (MultiHeadAttention) join the list.
             var args = node["args"] as JsonArray ?? [];
             var first = args.Count > 0 ? args[0] : null;
-            asList = first is JsonArray;
-            references = first is null ? [] : References(first);
-            if (node["kwargs"]?["initial_state"] is JsonNode states)
-            {
-                references = references.Concat(References(states));
-                asList = true;
-            }
+            var further = args.Skip(1).Where(a => a is not null).SelectMany(a => References(a!));
+            var named = new[] { "query", "value", "key", "initial_state" }.Select(k => node["kwargs"]?[k]).Where(v => v is not null)
+                .SelectMany(v => References(v!));
+            var rest = further.Concat(named).ToArray();
+            references = (first is null ? [] : References(first)).Concat(rest);
+            asList = first is JsonArray || rest.Length > 0;
         }
         else
         {
@@ -215,6 +219,22 @@ internal static class ModelLoader
             tensors.Add(resolved);
         }
         return tensors.Count == 0 ? null : tensors;
+    }
+
+    /// <summary>
+    /// Sets an attention layer's <c>return_attention_scores</c> and <c>use_causal_mask</c> from a node's call arguments
+    /// (Keras 3 <c>kwargs</c>, or the kwargs of a Keras 2 reference). Here they belong to the layer, so every call must agree.
+    /// </summary>
+    private static void ApplyCallArguments(IAttentionCallArguments layer, JsonNode spec)
+    {
+        var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
+            : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
+        bool Flag(string key) => kwargs?[key] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        bool returnScores = Flag("return_attention_scores"), causal = Flag("use_causal_mask");
+        if (((Layer)layer).InboundNodes.Count > 0 && (returnScores != layer.ReturnAttentionScores || causal != layer.UseCausalMask))
+            throw new KerasFormatException(
+                $"Layer '{layer.Name}' is called with different return_attention_scores / use_causal_mask in different nodes; TfFunctional keeps them per layer.");
+        layer.SetCallArguments(returnScores, causal);
     }
 
     private static string Shorten(JsonNode node)

@@ -5,7 +5,7 @@ namespace TfFunctional.Layers;
 /// masked value steps (and, with <c>useCausalMask</c>, future steps) get −1e9 before the softmax; dropout on the
 /// weights while training; the output is the weighted sum of values, optionally with the scores.
 /// </summary>
-public abstract class BaseAttention : Layer
+public abstract class BaseAttention : Layer, IAttentionCallArguments
 {
     /// <summary>Creates the layer.</summary>
     protected BaseAttention(double dropout, bool returnAttentionScores, bool useCausalMask, string? name) : base(name)
@@ -19,9 +19,16 @@ public abstract class BaseAttention : Layer
     /// <summary>Fraction of attention weights dropped while training.</summary>
     public double Dropout { get; }
     /// <summary>Whether the attention weights are returned as a second output (Keras's call argument).</summary>
-    public bool ReturnAttentionScores { get; }
+    public bool ReturnAttentionScores { get; private set; }
     /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
-    public bool UseCausalMask { get; }
+    public bool UseCausalMask { get; private set; }
+
+    /// <inheritdoc />
+    void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
+    {
+        ReturnAttentionScores = returnAttentionScores;
+        UseCausalMask = useCausalMask;
+    }
 
     /// <inheritdoc />
     public override bool SupportsMasking => true;

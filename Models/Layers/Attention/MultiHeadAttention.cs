@@ -7,7 +7,7 @@ namespace TfFunctional.Layers;
 /// (dim, heads, keyDim), key (dim, heads, keyDim), value (dim, heads, valueDim) and output (heads, valueDim, dim), each
 /// with a bias; scores scaled by 1/√keyDim. Called on [query, value] or [query, value, key].
 /// </summary>
-public sealed class MultiHeadAttention : Layer
+public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
 {
     private Variable? _queryKernel, _queryBias, _keyKernel, _keyBias, _valueKernel, _valueBias, _outputKernel, _outputBias;
 
@@ -46,9 +46,16 @@ public sealed class MultiHeadAttention : Layer
     /// <summary>Initializes the biases.</summary>
     public Initializer BiasInitializer { get; }
     /// <summary>Whether the attention weights (batch, heads, Tq, Tv) are a second output (Keras's call argument).</summary>
-    public bool ReturnAttentionScores { get; }
+    public bool ReturnAttentionScores { get; private set; }
     /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
-    public bool UseCausalMask { get; }
+    public bool UseCausalMask { get; private set; }
+
+    /// <inheritdoc />
+    void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
+    {
+        ReturnAttentionScores = returnAttentionScores;
+        UseCausalMask = useCausalMask;
+    }
 
     /// <inheritdoc />
     public override bool SupportsMasking => true;
@@ -97,6 +104,9 @@ public sealed class MultiHeadAttention : Layer
 
     /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context) => CallCore([inputs, inputs], context)[0];
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Tensor> CallCoreOutputs(Tensor inputs, CallContext context) => CallCore([inputs, inputs], context);
 
     /// <inheritdoc />
     protected override IReadOnlyList<Tensor> CallCore(IReadOnlyList<Tensor> inputs, CallContext context)

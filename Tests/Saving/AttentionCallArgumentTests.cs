@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+
+namespace TfFunctional.Tests.Saving;
+
+/// <summary>
+/// Keras's attention call arguments (<c>return_attention_scores</c>, <c>use_causal_mask</c>) travel in the call nodes of
+/// model files, and MultiHeadAttention's query and value are separate call arguments, as Keras writes them.
+/// </summary>
+public class AttentionCallArgumentTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void Setup()
+    {
+        Keras.ClearSession();
+        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-attention-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void Cleanup() => Directory.Delete(_folder, recursive: true);
+
+    private static Model CausalModel()
+    {
+        var query = Keras.Input(shape: [4, 3], name: "query");
+        var value = Keras.Input(shape: [4, 3], name: "value");
+        var mha = new MultiHeadAttention(2, 3, useCausalMask: true, returnAttentionScores: true,
+            kernelInitializer: new Initializers.GlorotUniform(seed: 1), name: "mha");
+        var outputs = mha.CallOutputs([query, value]);
+        var attended = new Attention(useCausalMask: true, name: "attention").Call([query, value]);
+        return new Model([query, value], [outputs[0], outputs[1], attended]);
+    }
+
+    private static float[,,] Sequence(int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[2, 4, 3];
+        for (int b = 0; b < 2; b++) for (int t = 0; t < 4; t++) for (int f = 0; f < 3; f++) values[b, t, f] = (float)(random.NextDouble() * 2 - 1);
+        return values;
+    }
+
+    [TestCase(".keras")]
+    [TestCase(".h5")]
+    public void CausalMasksAndScoresSurviveAFile(string extension)
+    {
+        var model = CausalModel();
+        var expected = model.PredictOutputs([Sequence(1), Sequence(2)]).Select(t => t.ToArray<float>()).ToArray();
+        string path = Path.Combine(_folder, "causal" + extension);
+        model.Save(path);
+        var loaded = Keras.LoadModel(path);
+        var mha = (MultiHeadAttention)loaded.GetLayer("mha");
+        var attention = (Attention)loaded.GetLayer("attention");
+        Assert.That((mha.UseCausalMask, mha.ReturnAttentionScores, attention.UseCausalMask), Is.EqualTo((true, true, true)));
+        var actual = loaded.PredictOutputs([Sequence(1), Sequence(2)]).Select(t => t.ToArray<float>()).ToArray();
+        Assert.That(actual, Has.Length.EqualTo(3));
+        for (int i = 0; i < 3; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-6), $"output {i}");
+        // Causal: the first query step attends to the first value step only, in every head.
+        var scores = actual[1];   // (batch, heads, Tq, Tv)
+        for (int head = 0; head < 2; head++)
+            Assert.That(scores[head * 16 + 0], Is.EqualTo(1f).Within(1e-6), $"head {head}");
+    }
+
+    [Test]
+    public void NodesAreWrittenAsKerasWritesThem()
+    {
+        var config = JsonNode.Parse(CausalModel().ToJson())!;
+        var layers = config["config"]!["layers"]!.AsArray();
+        var mhaNode = layers.First(l => l!["config"]!["name"]!.GetValue<string>() == "mha")!["inbound_nodes"]![0]!;
+        var args = mhaNode["args"]!.AsArray();
+        Assert.That(args.Select(a => a!["config"]!["keras_history"]![0]!.GetValue<string>()), Is.EqualTo(new[] { "query", "value" }),
+            "query and value as separate positional arguments");
+        Assert.That(mhaNode["kwargs"]!.ToJsonString(), Is.EqualTo("""{"return_attention_scores":true,"use_causal_mask":true}"""));
+        var attentionNode = layers.First(l => l!["config"]!["name"]!.GetValue<string>() == "attention")!["inbound_nodes"]![0]!;
+        Assert.That(attentionNode["args"]![0], Is.InstanceOf<JsonArray>(), "Attention takes one list");
+        Assert.That(attentionNode["kwargs"]!.ToJsonString(), Is.EqualTo("""{"use_causal_mask":true}"""));
+    }
+
+    [Test]
+    public void ValueGivenAsAKeywordArgumentIsTheSecondInput()
+    {
+        // Keras 3 after `mha(query=q, value=v, use_causal_mask=True)`: no positional arguments, everything in kwargs.
+        string Tensor(string layer) =>
+            $$$"""{"class_name": "__keras_tensor__", "config": {"shape": [null, 4, 3], "dtype": "float32", "keras_history": ["{{{layer}}}", 0, 0]}}""";
+        string Input(string name) =>
+            $$$"""{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 4, 3], "dtype": "float32", "sparse": false, "name": "{{{name}}}"}, "registered_name": null, "name": "{{{name}}}", "inbound_nodes": []}""";
+        string json = $$$"""
+            {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "functional", "trainable": true,
+             "layers": [{{{Input("q")}}}, {{{Input("v")}}},
+               {"module": "keras.layers", "class_name": "MultiHeadAttention", "config": {"name": "mha", "trainable": true, "num_heads": 1, "key_dim": 2},
+                "registered_name": null, "name": "mha",
+                "inbound_nodes": [{"args": [], "kwargs": {"query": {{{Tensor("q")}}}, "value": {{{Tensor("v")}}}, "use_causal_mask": true}}]}],
+             "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}, "registered_name": "Functional"}
+            """;
+        var model = Keras.ModelFromJson(json);
+        var mha = (MultiHeadAttention)model.GetLayer("mha");
+        Assert.That(mha.UseCausalMask, Is.True);
+        Assert.That(mha.InboundNodes[0].InputTensors.Select(t => t.Layer.Name), Is.EqualTo(new[] { "q", "v" }));
+    }
+
+    [Test]
+    public void TfKerasNodesCarryValueAndFlagsInTheirKwargs()
+    {
+        // tf.keras 2 after `mha(q, v, use_causal_mask=True)`: the first argument as the reference, the rest as its kwargs.
+        string Input(string name) =>
+            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("q")}}}, {{{Input("v")}}},
+              {"class_name": "MultiHeadAttention", "config": {"name": "mha", "trainable": true, "num_heads": 1, "key_dim": 2}, "name": "mha",
+               "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0], "use_causal_mask": true}]]]}],
+             "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}, "keras_version": "2.13.1", "backend": "tensorflow"}
+            """;
+        var model = Keras.ModelFromJson(json);
+        var mha = (MultiHeadAttention)model.GetLayer("mha");
+        Assert.That(mha.UseCausalMask, Is.True);
+        Assert.That(mha.InboundNodes[0].InputTensors.Select(t => t.Layer.Name), Is.EqualTo(new[] { "q", "v" }));
+    }
+}
