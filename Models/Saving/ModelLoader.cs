@@ -224,17 +224,21 @@ internal static class ModelLoader
     /// <summary>
     /// Sets an attention layer's <c>return_attention_scores</c> and <c>use_causal_mask</c> from a node's call arguments
     /// (Keras 3 <c>kwargs</c>, or the kwargs of a Keras 2 reference). Here they belong to the layer, so every call must agree.
+    /// A layer's flags start false when read from a file (Keras keeps them out of the layer config).
     /// </summary>
     private static void ApplyCallArguments(IAttentionCallArguments layer, JsonNode spec)
     {
         var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
             : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
         bool Flag(string key) => kwargs?[key] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.True;
-        bool returnScores = Flag("return_attention_scores"), causal = Flag("use_causal_mask");
-        if (((Layer)layer).InboundNodes.Count > 0 && (returnScores != layer.ReturnAttentionScores || causal != layer.UseCausalMask))
-            throw new KerasFormatException(
-                $"Layer '{layer.Name}' is called with different return_attention_scores / use_causal_mask in different nodes; TfFunctional keeps them per layer.");
-        layer.SetCallArguments(returnScores, causal);
+        try
+        {
+            layer.ApplyCallArguments(Flag("return_attention_scores"), Flag("use_causal_mask"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new KerasFormatException(e.Message);
+        }
     }
 
     private static string Shorten(JsonNode node)

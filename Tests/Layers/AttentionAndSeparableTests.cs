@@ -89,6 +89,28 @@ public class AttentionAndSeparableTests
     }
 
     [Test]
+    public void AttentionCallArgumentsAreKerasCallArguments()
+    {
+        var query = Keras.Input(shape: [3, 4]);
+        var value = Keras.Input(shape: [5, 4]);
+        var mha = new MultiHeadAttention(2, 3);
+        var outputs = mha.CallOutputs(query, value, returnAttentionScores: true, useCausalMask: true);
+        Assert.That(outputs.Select(o => o.Shape), Is.EqualTo(new[] { new Shape(null, 3, 4), new Shape(null, 2, 3, 5) }));
+        Assert.That((mha.ReturnAttentionScores, mha.UseCausalMask), Is.EqualTo((true, true)));
+        var error = Assert.Throws<ArgumentException>(() => mha.CallOutputs(query, value, returnAttentionScores: false))!;
+        Assert.That(error.Message, Is.EqualTo($"Layer \"{mha.Name}\" was already called with return_attention_scores=True, use_causal_mask=True. " +
+            "TfFunctional keeps these call arguments per layer: every call of one layer uses the same values."));
+        Assert.That(mha.CallOutputs(query, value, useCausalMask: true), Has.Count.EqualTo(2), "the same values may be given again");
+
+        var attention = new Attention();
+        var attended = attention.CallOutputs([query, value], returnAttentionScores: true);
+        Assert.That(attended.Select(o => o.Shape), Is.EqualTo(new[] { new Shape(null, 3, 4), new Shape(null, 3, 5) }));
+        var causal = new Attention().Call([query, query], useCausalMask: true);
+        Assert.That(causal.Shape, Is.EqualTo(new Shape(null, 3, 4)));
+        Assert.That(((Attention)causal.Layer).UseCausalMask, Is.True);
+    }
+
+    [Test]
     public void DepthwiseAndSeparableConvolutions()
     {
         // Two channels, depth multiplier 2, 2×2 kernel on a 2×2 image: one output pixel per channel pair.

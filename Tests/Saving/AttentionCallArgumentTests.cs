@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TfFunctional.Saving;
 
 namespace TfFunctional.Tests.Saving;
 
@@ -114,5 +115,21 @@ public class AttentionCallArgumentTests
         var mha = (MultiHeadAttention)model.GetLayer("mha");
         Assert.That(mha.UseCausalMask, Is.True);
         Assert.That(mha.InboundNodes[0].InputTensors.Select(t => t.Layer.Name), Is.EqualTo(new[] { "q", "v" }));
+    }
+
+    [Test]
+    public void CallsOfOneLayerWithDifferentFlagsAreRefused()
+    {
+        string Input(string name) =>
+            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("a")}}}, {{{Input("b")}}},
+              {"class_name": "Attention", "config": {"name": "shared", "trainable": true}, "name": "shared",
+               "inbound_nodes": [[["a", 0, 0, {"use_causal_mask": true}], ["a", 0, 0, {"use_causal_mask": true}]],
+                                 [["b", 0, 0, {}], ["b", 0, 0, {}]]]}],
+             "input_layers": [["a", 0, 0], ["b", 0, 0]], "output_layers": [["shared", 0, 0], ["shared", 1, 0]]}}
+            """;
+        var error = Assert.Throws<KerasFormatException>(() => Keras.ModelFromJson(json))!;
+        Assert.That(error.Message, Does.StartWith("Layer \"shared\" was already called with return_attention_scores=False, use_causal_mask=True."));
     }
 }

@@ -23,6 +23,28 @@ public abstract class BaseAttention : Layer, IAttentionCallArguments
     /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
     public bool UseCausalMask { get; private set; }
 
+    /// <summary>
+    /// Keras's <c>attention([query, value(, key)], use_causal_mask=...)</c>: the attention output. A call argument left
+    /// null keeps the layer's value; every call of one layer must use the same values.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer was already called with another <paramref name="useCausalMask"/>.</exception>
+    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? useCausalMask)
+    {
+        ((IAttentionCallArguments)this).ApplyCallArguments(null, useCausalMask);
+        return Call(inputs);
+    }
+
+    /// <summary>
+    /// Keras's <c>attention([query, value(, key)], return_attention_scores=..., use_causal_mask=...)</c>: the output, then
+    /// the scores (batch, Tq, Tv) when they are returned.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer was already called with other call arguments.</exception>
+    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs, bool? returnAttentionScores, bool? useCausalMask = null)
+    {
+        ((IAttentionCallArguments)this).ApplyCallArguments(returnAttentionScores, useCausalMask);
+        return CallOutputs(inputs);
+    }
+
     /// <inheritdoc />
     void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
     {

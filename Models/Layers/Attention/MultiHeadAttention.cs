@@ -50,6 +50,29 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
     public bool UseCausalMask { get; private set; }
 
+    /// <summary>
+    /// Keras's <c>mha(query, value, key=None, use_causal_mask=...)</c>: the attention output. A call argument left null
+    /// keeps the layer's value; every call of one layer must use the same values.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer was already called with another <paramref name="useCausalMask"/>.</exception>
+    public KerasTensor Call(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool? useCausalMask = null)
+    {
+        ((IAttentionCallArguments)this).ApplyCallArguments(null, useCausalMask);
+        return Call(key is null ? [query, value] : [query, value, key]);
+    }
+
+    /// <summary>
+    /// Keras's <c>mha(query, value, key=None, return_attention_scores=..., use_causal_mask=...)</c>: the output, then the
+    /// scores (batch, heads, Tq, Tv) when they are returned.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer was already called with other call arguments.</exception>
+    public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor query, KerasTensor value, KerasTensor? key = null,
+        bool? returnAttentionScores = null, bool? useCausalMask = null)
+    {
+        ((IAttentionCallArguments)this).ApplyCallArguments(returnAttentionScores, useCausalMask);
+        return CallOutputs(key is null ? [query, value] : [query, value, key]);
+    }
+
     /// <inheritdoc />
     void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
     {
