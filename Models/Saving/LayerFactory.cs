@@ -107,7 +107,7 @@ internal static class LayerFactory
         ["AdditiveAttention"] = c => new AdditiveAttention(c.Bool("use_scale", true), c.Double("dropout", 0), name: c.Name),
         ["MultiHeadAttention"] = c => new MultiHeadAttention(c.Required("num_heads"), c.Required("key_dim"), c.OptionalInt("value_dim"),
             c.Double("dropout", 0), c.Bool("use_bias", true), c.OptionalInt("output_shape"), c.Initializer("kernel_initializer", new GlorotUniform()),
-            c.Initializer("bias_initializer", new Zeros()), name: c.Name),
+            c.Initializer("bias_initializer", new Zeros()), attentionAxes: c.Ints("attention_axes"), name: c.Name),
         ["MaxPooling1D"] = c => new MaxPooling1D(c.Ints("pool_size", "pool_length") ?? [2], Optional(c.Ints("strides", "stride")), Padding(c), DataFormat(c), c.Name),
         ["MaxPooling2D"] = c => new MaxPooling2D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),
         ["MaxPooling3D"] = c => new MaxPooling3D(c.Ints("pool_size") ?? [2], Optional(c.Ints("strides")), Padding(c), DataFormat(c), c.Name),

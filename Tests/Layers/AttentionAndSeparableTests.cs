@@ -89,6 +89,57 @@ public class AttentionAndSeparableTests
     }
 
     [Test]
+    public void MultiHeadAttentionRunsOverSeveralAxesAsKerasDoes()
+    {
+        // (batch, 2, 3, 4): by default attention runs over both middle axes, one softmax across all six positions, so it
+        // equals attention over the same values laid out as a sequence of six.
+        var x = new float[1, 2, 3, 4];
+        for (int i = 0; i < 24; i++) x[0, i / 12, i / 4 % 3, i % 4] = (float)Math.Sin(i * 0.7);
+        var grid = Keras.Input(shape: [2, 3, 4]);
+        var both = new MultiHeadAttention(2, 3);
+        var bothOutputs = both.CallOutputs(grid, grid, returnAttentionScores: true);
+        Assert.That(bothOutputs[1].Shape, Is.EqualTo(new Shape(null, 2, 2, 3, 2, 3)), "batch, heads, query axes, value axes");
+        var sequence = Keras.Input(shape: [6, 4]);
+        var flat = new MultiHeadAttention(2, 3);
+        var flatModel = new Model(sequence, flat.Call(sequence, sequence));
+        flat.SetWeights(both.GetWeights());
+        using (var expected = flatModel.Predict(Reshaped(x, 1, 6, 4)))
+        using (var actual = new Model(grid, bothOutputs[0]).Predict(x))
+            Assert.That(actual.ToArray<float>(), Is.EqualTo(expected.ToArray<float>()).Within(1e-6));
+
+        // attention_axes=[2]: axis 1 acts as a batch axis, each of its slices attends over axis 2 alone.
+        var rows = new MultiHeadAttention(2, 3, attentionAxes: [2]);
+        var rowOutputs = rows.CallOutputs(grid, grid, returnAttentionScores: true);
+        Assert.That(rowOutputs[1].Shape, Is.EqualTo(new Shape(null, 2, 2, 3, 3)), "batch, axis 1, heads, query axis 2, value axis 2");
+        var row = Keras.Input(shape: [3, 4]);
+        var single = new MultiHeadAttention(2, 3);
+        var rowModel = new Model(row, single.Call(row, row));
+        single.SetWeights(rows.GetWeights());
+        using var all = new Model(grid, rowOutputs[0]).Predict(x);
+        var values = all.ToArray<float>();
+        for (int t = 0; t < 2; t++)
+        {
+            var slice = new float[1, 3, 4];
+            for (int h = 0; h < 3; h++) for (int f = 0; f < 4; f++) slice[0, h, f] = x[0, t, h, f];
+            using var expected = rowModel.Predict(slice);
+            Assert.That(values[(t * 12)..(t * 12 + 12)], Is.EqualTo(expected.ToArray<float>()).Within(1e-6), $"slice {t}");
+        }
+        Assert.That(rows.GetConfig().GetNode("attention_axes")!.ToJsonString(), Is.EqualTo("[2]"));
+
+        var causal = new MultiHeadAttention(2, 3, useCausalMask: true);
+        var error = Assert.Throws<ArgumentException>(() => causal.Call(grid, grid))!;
+        Assert.That(error.Message, Is.EqualTo($"Layer \"{causal.Name}\" (node 0): use_causal_mask needs inputs of rank 3 (batch, time, features). Received: (None, 2, 3, 4)"));
+    }
+
+    private static float[,,] Reshaped(float[,,,] x, int a, int b, int c)
+    {
+        var flat = x.Cast<float>().ToArray();
+        var result = new float[a, b, c];
+        Buffer.BlockCopy(flat, 0, result, 0, flat.Length * sizeof(float));
+        return result;
+    }
+
+    [Test]
     public void AttentionCallArgumentsAreKerasCallArguments()
     {
         var query = Keras.Input(shape: [3, 4]);

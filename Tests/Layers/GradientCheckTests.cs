@@ -30,6 +30,7 @@ public class GradientCheckTests
             ("ELU", [2, 3], () => new ELU()),
             ("Softmax", [2, 3], () => new Softmax()),
             ("MultiHeadAttention", [1, 3, 4], () => new MultiHeadAttention(2, 2)),
+            ("MultiHeadAttention_axes", [1, 2, 3, 2], () => new MultiHeadAttention(2, 2, attentionAxes: [2])),
         ];
         return cases.Select(c => new TestCaseData(c.Shape, c.Make).SetName("Gradient_" + c.Name));
     }

@@ -48,6 +48,7 @@ public class CatalogueRoundTripTests
             ("Bidirectional", [5, 3], () => new Bidirectional(new GRU(2, returnSequences: true), mergeMode: "sum")),
             ("TimeDistributed", [5, 3], () => new TimeDistributed(new Dense(2))),
             ("MultiHeadAttention", [5, 4], () => new MultiHeadAttention(2, 3)),
+            ("MultiHeadAttention_axes", [2, 3, 4], () => new MultiHeadAttention(2, 3, attentionAxes: [2])),
         ];
         return cases.Select(c => new TestCaseData(c.Shape, c.Make).SetName("RoundTrip_" + c.Name));
     }

@@ -3,9 +3,10 @@ using TfFunctional.Initializers;
 namespace TfFunctional.Layers;
 
 /// <summary>
-/// Multi-head attention over sequences (batch, time, features), as Keras's MultiHeadAttention: projections query
-/// (dim, heads, keyDim), key (dim, heads, keyDim), value (dim, heads, valueDim) and output (heads, valueDim, dim), each
-/// with a bias; scores scaled by 1/√keyDim. Called on [query, value] or [query, value, key].
+/// Multi-head attention, as Keras's MultiHeadAttention: projections query (dim, heads, keyDim), key (dim, heads, keyDim),
+/// value (dim, heads, valueDim) and output (heads, valueDim, dim), each with a bias; scores scaled by 1/√keyDim. Called
+/// on [query, value] or [query, value, key] of shape (batch, …, features): attention runs over <see cref="AttentionAxes"/>
+/// (by default every axis between batch and features, the softmax joint over them), the other axes act as batch axes.
 /// </summary>
 public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
 {
@@ -14,7 +15,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     /// <summary>Creates the layer with Keras's arguments and defaults.</summary>
     public MultiHeadAttention(int numHeads, int keyDim, int? valueDim = null, double dropout = 0.0, bool useBias = true, int? outputShape = null,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, bool returnAttentionScores = false,
-        bool useCausalMask = false, string? name = null) : base(name)
+        bool useCausalMask = false, int[]? attentionAxes = null, string? name = null) : base(name)
     {
         if (numHeads <= 0 || keyDim <= 0) throw new ArgumentException($"`num_heads` and `key_dim` must be positive. Received: num_heads={numHeads}, key_dim={keyDim}");
         NumHeads = numHeads;
@@ -27,6 +28,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         BiasInitializer = biasInitializer ?? new Zeros();
         ReturnAttentionScores = returnAttentionScores;
         UseCausalMask = useCausalMask;
+        AttentionAxes = attentionAxes;
     }
 
     /// <summary>Number of attention heads.</summary>
@@ -41,6 +43,8 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     public bool UseBias { get; }
     /// <summary>Size of the output's last axis; the query's when null.</summary>
     public int? OutputDim { get; }
+    /// <summary>The axes attention runs over (Keras's <c>attention_axes</c>); null for every axis between batch and features.</summary>
+    public int[]? AttentionAxes { get; }
     /// <summary>Initializes the kernels.</summary>
     public Initializer KernelInitializer { get; }
     /// <summary>Initializes the biases.</summary>
@@ -92,8 +96,15 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     /// <inheritdoc />
     protected override void Build(IReadOnlyList<Shape> inputShapes)
     {
-        if (inputShapes.Count is < 1 or > 3 || inputShapes.Any(s => s.Rank != 3))
-            throw new ArgumentException($"Layer \"{Name}\": MultiHeadAttention takes [query, value] or [query, value, key] of rank 3 (batch, time, features). Received: [{string.Join(", ", inputShapes)}]");
+        int rank = inputShapes.Count > 0 ? inputShapes[0].Rank : 0;
+        if (inputShapes.Count is < 1 or > 3 || rank < 3 || inputShapes.Any(s => s.Rank != rank))
+            throw new ArgumentException($"Layer \"{Name}\": MultiHeadAttention takes [query, value] or [query, value, key] of one rank ≥ 3 (batch, …, features). Received: [{string.Join(", ", inputShapes)}]");
+        var (_, others) = Axes(rank);
+        foreach (var shape in inputShapes.Skip(1))
+            if (others.Any(a => shape[a] != inputShapes[0][a]))
+                throw new ArgumentException($"Layer \"{Name}\": query and value must agree on the axes attention does not run over ({string.Join(", ", others)}). Received: [{string.Join(", ", inputShapes)}]");
+        if (UseCausalMask && rank != 3)
+            throw new ArgumentException($"Layer \"{Name}\": use_causal_mask needs inputs of rank 3 (batch, time, features). Received: {inputShapes[0]}");
         int Dim(Shape s) => s[^1] ?? throw new ArgumentException($"Layer \"{Name}\": the feature dimension must be known. Received: {s}");
         int queryDim = Dim(inputShapes[0]);
         int valueDim = Dim(inputShapes[Math.Min(1, inputShapes.Count - 1)]);
@@ -113,13 +124,28 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         return (kernel, bias);
     }
 
+    /// <summary>The attention axes (sorted, non-negative) and the other axes between batch and features, for inputs of <paramref name="rank"/>.</summary>
+    private (int[] Attention, int[] Others) Axes(int rank)
+    {
+        var middle = Enumerable.Range(1, rank - 2).ToArray();
+        if (AttentionAxes is null) return (middle, []);
+        var attention = AttentionAxes.Select(a => a < 0 ? a + rank : a).Distinct().Order().ToArray();
+        if (attention.Length == 0 || attention.Any(a => a < 1 || a > rank - 2))
+            throw new ArgumentException($"Layer \"{Name}\": attention_axes must lie between the batch and feature axes of inputs of rank {rank}. Received: attention_axes=({string.Join(", ", AttentionAxes)})");
+        return (attention, middle.Except(attention).ToArray());
+    }
+
     /// <inheritdoc />
     public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes)
     {
         var query = inputShapes[0];
         var value = inputShapes.Count > 1 ? inputShapes[1] : query;
         var output = query.WithDim(^1, OutputDim ?? query[^1]);
-        return ReturnAttentionScores ? [output, new Shape(query[0], NumHeads, query[1], value[1])] : [output];
+        if (!ReturnAttentionScores) return [output];
+        // Keras's score axes: batch and the other axes, heads, the query's attention axes, the value's attention axes.
+        var (attention, others) = Axes(query.Rank);
+        int?[] scores = [query[0], .. others.Select(a => query[a]), NumHeads, .. attention.Select(a => query[a]), .. attention.Select(a => value[a])];
+        return [output, new Shape(scores)];
     }
 
     /// <inheritdoc />
@@ -137,6 +163,35 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var query = inputs[0];
         var value = inputs.Count > 1 ? inputs[1] : query;
         var key = inputs.Count > 2 ? inputs[2] : value;
+        var valueMask = context.Masks.Count > 1 ? context.Masks[1] : null;
+        int rank = query.Rank;
+        var (attention, others) = Axes(rank);
+        if (others.Length == 0 && attention.Length == 1)
+        {
+            var (output, weights) = Attend(query, value, key, valueMask, context);
+            return ReturnAttentionScores ? [output, weights] : [output];
+        }
+        // Other axes join the batch, attention axes become one sequence axis: (batch·others, positions, features).
+        long[] order = [0, .. others, .. attention, rank - 1];
+        var queryShape = query.Shape;
+        long batch = queryShape[0]!.Value * others.Aggregate(1L, (p, a) => p * queryShape[a]!.Value);
+        Tensor Flat(Tensor x) => Ops.Reshape(Ops.Transpose(x, order), batch, -1, x.Shape[^1]!.Value);
+        Tensor? FlatMask(Tensor? mask) => mask is null ? null : Ops.Reshape(Ops.Transpose(mask, order[..^1]), batch, -1);
+        var (flatOutput, flatWeights) = Attend(Flat(query), Flat(value), Flat(key), FlatMask(valueMask), context);
+        long[] leading = [queryShape[0]!.Value, .. others.Select(a => (long)queryShape[a]!.Value)];
+        long[] queryPositions = attention.Select(a => (long)queryShape[a]!.Value).ToArray();
+        var outputInOrder = Ops.Reshape(flatOutput, [.. leading, .. queryPositions, flatOutput.Shape[^1]!.Value]);
+        var inverse = new long[rank];
+        for (int i = 0; i < rank; i++) inverse[order[i]] = i;
+        var result = Ops.Transpose(outputInOrder, inverse);
+        if (!ReturnAttentionScores) return [result];
+        long[] valuePositions = attention.Select(a => (long)value.Shape[a]!.Value).ToArray();
+        return [result, Ops.Reshape(flatWeights, [.. leading, NumHeads, .. queryPositions, .. valuePositions])];
+    }
+
+    /// <summary>Attention over (batch, time, features) inputs: the output and the weights (batch, heads, Tq, Tv).</summary>
+    private (Tensor Output, Tensor Weights) Attend(Tensor query, Tensor value, Tensor key, Tensor? valueMask, CallContext context)
+    {
         Tensor Project(Tensor x, Variable kernel, Variable? bias)
         {
             var y = Ops.Einsum("abc,cde->abde", x, kernel);
@@ -146,7 +201,6 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var k = Project(key, _keyKernel!, _keyBias);
         var v = Project(value, _valueKernel!, _valueBias);
         var scores = Ops.Einsum("aecd,abcd->acbe", k, q);   // (batch, heads, Tq, Tv)
-        var valueMask = context.Masks.Count > 1 ? context.Masks[1] : null;
         if (valueMask is not null)
             scores = Ops.Where(Ops.ExpandDims(Ops.ExpandDims(valueMask, 1), 1), scores, Ops.Full([], -1e9, scores.DType));
         if (UseCausalMask)
@@ -155,7 +209,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var attended = Ops.Einsum("acbe,aecd->abcd", Ops.Dropout(weights, Dropout, context.Training), v);
         var output = Ops.Einsum("abcd,cde->abe", attended, _outputKernel!);
         if (_outputBias is not null) output = Ops.Add(output, _outputBias.Value);
-        return ReturnAttentionScores ? [output, weights] : [output];
+        return (output, weights);
     }
 
     /// <inheritdoc />
@@ -179,6 +233,6 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig()
         .With("num_heads", NumHeads).With("key_dim", KeyDim).With("value_dim", ValueDim).With("dropout", Dropout)
-        .With("use_bias", UseBias).With("output_shape", OutputDim).With("attention_axes", null)
+        .With("use_bias", UseBias).With("output_shape", OutputDim).With("attention_axes", AttentionAxes)
         .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer);
 }
