@@ -10,7 +10,7 @@ namespace TfFunctional.Layers;
 /// stored (filters, in/groups, k…) as libtorch computes; channels_last inputs stay channels_last; Keras's "same"
 /// padding (extra pad at the end) and "causal" (Conv1D).
 /// </summary>
-public abstract class Conv : Layer
+public abstract class Conv : KernelLayer
 {
     private Variable? _kernel;
     private Variable? _bias;
@@ -20,7 +20,8 @@ public abstract class Conv : Layer
         IntOrTuple? dilationRate, int groups, ActivationFunction? activation, bool useBias, Initializer? kernelInitializer,
         Initializer? biasInitializer, Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Regularizer? activityRegularizer,
         Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, int?[]? inputShape)
-        : base(name, trainable, inputShape: inputShape)
+        : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
+            kernelConstraint, biasConstraint, name, trainable, inputShape)
     {
         if (filters <= 0)
             throw new ArgumentOutOfRangeException(nameof(filters), $"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.");
@@ -36,15 +37,6 @@ public abstract class Conv : Layer
         if (Strides.Any(s => s > 1) && DilationRate.Any(d => d > 1))
             throw new ArgumentException($"`strides > 1` not supported in conjunction with `dilation_rate > 1`. Received: strides=({string.Join(", ", Strides)}) and dilation_rate=({string.Join(", ", DilationRate)})");
         Groups = groups;
-        Activation = activation ?? ActivationFunction.Linear;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
-        ActivityRegularizer = activityRegularizer;
-        KernelConstraint = kernelConstraint;
-        BiasConstraint = biasConstraint;
         InputSpec = new InputSpec(Ndim: rank + 2);
     }
 
@@ -64,29 +56,7 @@ public abstract class Conv : Layer
     public int[] DilationRate { get; }
     /// <summary>Number of channel groups.</summary>
     public int Groups { get; }
-    /// <summary>Applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-    /// <summary>Initializes the kernel.</summary>
-    public Initializer KernelInitializer { get; }
-    /// <summary>Initializes the bias.</summary>
-    public Initializer BiasInitializer { get; }
-    /// <summary>Penalty on the kernel.</summary>
-    public Regularizer? KernelRegularizer { get; }
-    /// <summary>Penalty on the bias.</summary>
-    public Regularizer? BiasRegularizer { get; }
-    /// <summary>Penalty on the output while training.</summary>
-    public Regularizer? ActivityRegularizer { get; }
-    /// <summary>Projection of the kernel.</summary>
-    public Constraint? KernelConstraint { get; }
-    /// <summary>Projection of the bias.</summary>
-    public Constraint? BiasConstraint { get; }
-
     private bool ChannelsLast => DataFormat == "channels_last";
-
-    /// <inheritdoc />
-    protected override bool RequiresFloatInputs => true;
 
     /// <inheritdoc />
     protected override void Build(Shape inputShape)
@@ -99,9 +69,7 @@ public abstract class Conv : Layer
         int[] kernelShape = [.. KernelSize, inputChannels / Groups, Filters];
         // Keras layout (k…, in, out) is stored (out, in, k…) for libtorch.
         int[] storage = [Rank + 1, Rank, .. Enumerable.Range(0, Rank)];
-        _kernel = AddWeight("kernel", kernelShape, KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint, storageAxes: storage);
-        if (UseBias)
-            _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        (_kernel, _bias) = AddKernelAndBias(kernelShape, Filters, storage);
         InputSpec = new InputSpec(Ndim: Rank + 2, Axes: new Dictionary<int, int> { [channelAxis] = inputChannels });
     }
 
@@ -110,11 +78,7 @@ public abstract class Conv : Layer
     {
         var shape = inputs.Shape;
         var (before, after) = ConvArithmetic.Pads(shape, KernelSize, Strides, DilationRate, Padding, ChannelsLast);
-        var outputs = Ops.Convolution(inputs, _kernel!.Value, _bias?.Value, Strides, DilationRate, before, after, Groups, ChannelsLast);
-        outputs = Activation.Apply(outputs);
-        if (ActivityRegularizer is not null && context.Training)
-            context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), shape[0] ?? 1));
-        return outputs;
+        return Activate(Ops.Convolution(inputs, _kernel!.Value, _bias?.Value, Strides, DilationRate, before, after, Groups, ChannelsLast), context);
     }
 
     /// <inheritdoc />
@@ -136,12 +100,7 @@ public abstract class Conv : Layer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => base.GetConfig()
+    public override LayerConfig GetConfig() => WithKernelArguments(base.GetConfig()
         .With("filters", Filters).With("kernel_size", KernelSize).With("strides", Strides).With("padding", Padding)
-        .With("data_format", DataFormat).With("dilation_rate", DilationRate).With("groups", Groups)
-        .With("activation", Activation).With("use_bias", UseBias)
-        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer)
-        .With("kernel_regularizer", KernelRegularizer).With("bias_regularizer", BiasRegularizer)
-        .With("activity_regularizer", ActivityRegularizer)
-        .With("kernel_constraint", KernelConstraint).With("bias_constraint", BiasConstraint);
+        .With("data_format", DataFormat).With("dilation_rate", DilationRate).With("groups", Groups));
 }

@@ -10,7 +10,7 @@ namespace TfFunctional.Layers;
 /// (k…, filters, in) in Keras layout; output size <c>n·s</c> for "same", <c>n·s + max(k − s, 0)</c> for "valid", or
 /// Keras's formula with <c>outputPadding</c>.
 /// </summary>
-public abstract class ConvTranspose : Layer
+public abstract class ConvTranspose : KernelLayer
 {
     private Variable? _kernel;
     private Variable? _bias;
@@ -21,7 +21,8 @@ public abstract class ConvTranspose : Layer
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null,
         Constraint? biasConstraint = null, string? name = null, bool trainable = true, int?[]? inputShape = null)
-        : base(name, trainable, inputShape: inputShape)
+        : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
+            kernelConstraint, biasConstraint, name, trainable, inputShape)
     {
         if (filters <= 0) throw new ArgumentOutOfRangeException(nameof(filters), $"Invalid value for argument `filters`. Expected a strictly positive value. Received filters={filters}.");
         Rank = rank;
@@ -34,15 +35,6 @@ public abstract class ConvTranspose : Layer
             throw new ArgumentException($"Strides must be greater than output padding. Received strides={string.Join(",", Strides)}, output_padding={string.Join(",", op)}.", nameof(outputPadding));
         DataFormat = ConvArithmetic.CheckDataFormat(dataFormat);
         DilationRate = (dilationRate ?? 1).Expand(rank, "dilation_rate");
-        Activation = activation ?? ActivationFunction.Linear;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
-        ActivityRegularizer = activityRegularizer;
-        KernelConstraint = kernelConstraint;
-        BiasConstraint = biasConstraint;
         InputSpec = new InputSpec(Ndim: rank + 2);
     }
 
@@ -62,29 +54,7 @@ public abstract class ConvTranspose : Layer
     public string DataFormat { get; }
     /// <summary>Dilation (rows, columns).</summary>
     public int[] DilationRate { get; }
-    /// <summary>Applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-    /// <summary>Initializes the kernel.</summary>
-    public Initializer KernelInitializer { get; }
-    /// <summary>Initializes the bias.</summary>
-    public Initializer BiasInitializer { get; }
-    /// <summary>Penalty on the kernel.</summary>
-    public Regularizer? KernelRegularizer { get; }
-    /// <summary>Penalty on the bias.</summary>
-    public Regularizer? BiasRegularizer { get; }
-    /// <summary>Penalty on the output while training.</summary>
-    public Regularizer? ActivityRegularizer { get; }
-    /// <summary>Projection of the kernel.</summary>
-    public Constraint? KernelConstraint { get; }
-    /// <summary>Projection of the bias.</summary>
-    public Constraint? BiasConstraint { get; }
-
     private bool ChannelsLast => DataFormat == "channels_last";
-
-    /// <inheritdoc />
-    protected override bool RequiresFloatInputs => true;
 
     /// <inheritdoc />
     protected override void Build(Shape inputShape)
@@ -92,9 +62,7 @@ public abstract class ConvTranspose : Layer
         int channelAxis = ChannelsLast ? -1 : 1;
         int inputChannels = inputShape[channelAxis] ?? throw new ArgumentException($"The channel dimension of the inputs should be defined. Received input shape {inputShape}.");
         // Keras (k…, filters, in) is stored (in, filters, k…), libtorch's transposed-convolution layout.
-        _kernel = AddWeight("kernel", [.. KernelSize, Filters, inputChannels], KernelInitializer,
-            regularizer: KernelRegularizer, constraint: KernelConstraint, storageAxes: [Rank + 1, Rank, .. Enumerable.Range(0, Rank)]);
-        if (UseBias) _bias = AddWeight("bias", [Filters], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        (_kernel, _bias) = AddKernelAndBias([.. KernelSize, Filters, inputChannels], Filters, [Rank + 1, Rank, .. Enumerable.Range(0, Rank)]);
         InputSpec = new InputSpec(Ndim: Rank + 2, Axes: new Dictionary<int, int> { [channelAxis] = inputChannels });
     }
 
@@ -134,10 +102,7 @@ public abstract class ConvTranspose : Layer
         }
         if (_bias is not null)
             x = ChannelsLast ? Ops.Add(x, _bias.Value) : Ops.Add(x, Ops.Reshape(_bias.Value, [1, Filters, .. Enumerable.Repeat(1L, Rank)]));
-        x = Activation.Apply(x);
-        if (ActivityRegularizer is not null && context.Training)
-            context.AddLoss(Ops.Divide(ActivityRegularizer.Call(x), inputs.Shape[0] ?? 1));
-        return x;
+        return Activate(x, context);
     }
 
     /// <inheritdoc />
@@ -149,12 +114,7 @@ public abstract class ConvTranspose : Layer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => base.GetConfig()
+    public override LayerConfig GetConfig() => WithKernelArguments(base.GetConfig()
         .With("filters", Filters).With("kernel_size", KernelSize).With("strides", Strides).With("padding", Padding)
-        .With("output_padding", OutputPadding).With("data_format", DataFormat).With("dilation_rate", DilationRate)
-        .With("activation", Activation).With("use_bias", UseBias)
-        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer)
-        .With("kernel_regularizer", KernelRegularizer).With("bias_regularizer", BiasRegularizer)
-        .With("activity_regularizer", ActivityRegularizer)
-        .With("kernel_constraint", KernelConstraint).With("bias_constraint", BiasConstraint);
+        .With("output_padding", OutputPadding).With("data_format", DataFormat).With("dilation_rate", DilationRate));
 }

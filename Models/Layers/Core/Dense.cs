@@ -6,7 +6,7 @@ using TfFunctional.Regularizers;
 namespace TfFunctional.Layers;
 
 /// <summary>Densely connected layer: <c>activation(dot(x, kernel) + bias)</c>, on the last axis of inputs of any rank ≥ 2.</summary>
-public sealed class Dense : Layer
+public sealed class Dense : KernelLayer
 {
     /// <summary>Kernels of at least this many elements (1 MiB of float32) are stored (units, in); see <see cref="Build"/>.</summary>
     private const long TransposedKernelElements = 1 << 18;
@@ -22,45 +22,18 @@ public sealed class Dense : Layer
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
         string? name = null, bool trainable = true, int?[]? inputShape = null, int? inputDim = null, int? batchSize = null)
-        : base(name, trainable, inputShape: inputShape ?? (inputDim is int d ? [d] : null), batchSize: batchSize)
+        : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
+            kernelConstraint, biasConstraint, name, trainable, inputShape ?? (inputDim is int d ? [d] : null), batchSize)
     {
         if (units <= 0)
             throw new ArgumentOutOfRangeException(nameof(units),
                 $"Received an invalid value for `units`, expected a positive integer. Received: units={units}");
         Units = units;
-        Activation = activation ?? ActivationFunction.Linear;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer;
-        BiasRegularizer = biasRegularizer;
-        ActivityRegularizer = activityRegularizer;
-        KernelConstraint = kernelConstraint;
-        BiasConstraint = biasConstraint;
         InputSpec = new InputSpec(MinNdim: 2);
     }
 
     /// <summary>Number of output features.</summary>
     public int Units { get; }
-    /// <summary>Applied to the output.</summary>
-    public ActivationFunction Activation { get; }
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-    /// <summary>Initializes the kernel.</summary>
-    public Initializer KernelInitializer { get; }
-    /// <summary>Initializes the bias.</summary>
-    public Initializer BiasInitializer { get; }
-    /// <summary>Penalty on the kernel.</summary>
-    public Regularizer? KernelRegularizer { get; }
-    /// <summary>Penalty on the bias.</summary>
-    public Regularizer? BiasRegularizer { get; }
-    /// <summary>Penalty on the output, added while training.</summary>
-    public Regularizer? ActivityRegularizer { get; }
-    /// <summary>Projection of the kernel after each update.</summary>
-    public Constraint? KernelConstraint { get; }
-    /// <summary>Projection of the bias after each update.</summary>
-    public Constraint? BiasConstraint { get; }
-
     /// <summary>The kernel (input features, units), once built.</summary>
     public Variable Kernel => _kernel ?? throw new InvalidOperationException($"Layer '{Name}' is not built yet.");
 
@@ -69,9 +42,6 @@ public sealed class Dense : Layer
 
     /// <inheritdoc />
     public override bool SupportsMasking => true;
-
-    /// <inheritdoc />
-    protected override bool RequiresFloatInputs => true;
 
     /// <inheritdoc />
     protected override void Build(Shape inputShape)
@@ -83,10 +53,7 @@ public sealed class Dense : Layer
         // Dense forward 62 → 40 ms); a small one, which stays in cache, is faster in Keras's layout (in, units) (1.2× at
         // 256 KB); they break even between 1 and 4 MB.
         _transposed = (long)inputDim * Units >= TransposedKernelElements;
-        _kernel = AddWeight("kernel", [inputDim, Units], KernelInitializer, regularizer: KernelRegularizer, constraint: KernelConstraint,
-            storageAxes: _transposed ? [1, 0] : null);
-        if (UseBias)
-            _bias = AddWeight("bias", [Units], BiasInitializer, regularizer: BiasRegularizer, constraint: BiasConstraint);
+        (_kernel, _bias) = AddKernelAndBias([inputDim, Units], Units, _transposed ? [1, 0] : null);
         InputSpec = new InputSpec(MinNdim: 2, Axes: new Dictionary<int, int> { [-1] = inputDim });
     }
 
@@ -94,20 +61,12 @@ public sealed class Dense : Layer
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         var product = _transposed ? Ops.LinearTransposed(inputs, _kernel!, _bias?.Value) : Ops.Linear(inputs, _kernel!, _bias?.Value);
-        var outputs = Activation.Apply(product);
-        if (ActivityRegularizer is not null && context.Training)
-            context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), outputs.Shape[0] ?? 1));
-        return outputs;
+        return Activate(product, context);
     }
 
     /// <inheritdoc />
     public override Shape ComputeOutputShape(Shape inputShape) => inputShape.WithDim(^1, Units);
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => base.GetConfig()
-        .With("units", Units).With("activation", Activation).With("use_bias", UseBias)
-        .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer)
-        .With("kernel_regularizer", KernelRegularizer).With("bias_regularizer", BiasRegularizer)
-        .With("activity_regularizer", ActivityRegularizer)
-        .With("kernel_constraint", KernelConstraint).With("bias_constraint", BiasConstraint);
+    public override LayerConfig GetConfig() => WithKernelArguments(base.GetConfig().With("units", Units));
 }
