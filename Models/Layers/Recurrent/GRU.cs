@@ -24,47 +24,16 @@ public sealed class GRU : RecurrentLayer
         double dropout = 0.0, double recurrentDropout = 0.0, bool returnSequences = false, bool returnState = false,
         bool goBackwards = false, bool stateful = false, bool resetAfter = true, string? name = null, bool trainable = true,
         int?[]? inputShape = null, int? batchSize = null)
-        : base(units, returnSequences, returnState, goBackwards, stateful, dropout, recurrentDropout, name, trainable, inputShape, batchSize)
+        : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer,
+            biasRegularizer, kernelConstraint, recurrentConstraint, biasConstraint, returnSequences, returnState, goBackwards, stateful,
+            dropout, recurrentDropout, name, trainable, inputShape, batchSize)
     {
-        Activation = activation ?? ActivationFunction.Tanh;
         RecurrentActivation = recurrentActivation ?? ActivationFunction.Sigmoid;
-        UseBias = useBias;
-        KernelInitializer = kernelInitializer ?? new GlorotUniform();
-        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
-        BiasInitializer = biasInitializer ?? new Zeros();
-        KernelRegularizer = kernelRegularizer;
-        RecurrentRegularizer = recurrentRegularizer;
-        BiasRegularizer = biasRegularizer;
-        KernelConstraint = kernelConstraint;
-        RecurrentConstraint = recurrentConstraint;
-        BiasConstraint = biasConstraint;
         ResetAfter = resetAfter;
     }
 
-    /// <summary>Activation of the candidate state (tanh).</summary>
-    public ActivationFunction Activation { get; }
     /// <summary>Activation of the gates (sigmoid).</summary>
     public ActivationFunction RecurrentActivation { get; }
-    /// <summary>Whether a bias is added.</summary>
-    public bool UseBias { get; }
-    /// <summary>Initializes the input kernel.</summary>
-    public Initializer KernelInitializer { get; }
-    /// <summary>Initializes the recurrent kernel.</summary>
-    public Initializer RecurrentInitializer { get; }
-    /// <summary>Initializes the bias.</summary>
-    public Initializer BiasInitializer { get; }
-    /// <summary>Penalty on the input kernel.</summary>
-    public Regularizer? KernelRegularizer { get; }
-    /// <summary>Penalty on the recurrent kernel.</summary>
-    public Regularizer? RecurrentRegularizer { get; }
-    /// <summary>Penalty on the bias.</summary>
-    public Regularizer? BiasRegularizer { get; }
-    /// <summary>Projection of the input kernel.</summary>
-    public Constraint? KernelConstraint { get; }
-    /// <summary>Projection of the recurrent kernel.</summary>
-    public Constraint? RecurrentConstraint { get; }
-    /// <summary>Projection of the bias.</summary>
-    public Constraint? BiasConstraint { get; }
     /// <summary>Whether the reset gate applies after the recurrent matmul (Keras ≥ 2.3 default, libtorch's convention).</summary>
     public bool ResetAfter { get; }
 
@@ -118,13 +87,5 @@ public sealed class GRU : RecurrentLayer
     }
 
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => base.GetConfig()
-        .With("activation", Activation).With("recurrent_activation", RecurrentActivation).With("use_bias", UseBias)
-        .With("kernel_initializer", KernelInitializer).With("recurrent_initializer", RecurrentInitializer)
-        .With("bias_initializer", BiasInitializer)
-        .With("kernel_regularizer", KernelRegularizer).With("recurrent_regularizer", RecurrentRegularizer)
-        .With("bias_regularizer", BiasRegularizer).With("activity_regularizer", null)
-        .With("kernel_constraint", KernelConstraint).With("recurrent_constraint", RecurrentConstraint)
-        .With("bias_constraint", BiasConstraint).With("dropout", Dropout).With("recurrent_dropout", RecurrentDropout)
-        .With("implementation", 2).With("reset_after", ResetAfter);
+    public override LayerConfig GetConfig() => WithCellArguments(base.GetConfig(), RecurrentActivation).With("implementation", 2).With("reset_after", ResetAfter);
 }

@@ -1,3 +1,8 @@
+using TfFunctional.Activations;
+using TfFunctional.Constraints;
+using TfFunctional.Initializers;
+using TfFunctional.Regularizers;
+
 namespace TfFunctional.Layers;
 
 /// <summary>
@@ -11,7 +16,10 @@ public abstract class RecurrentLayer : Layer
     private Tensor[]? _statefulStates;
 
     /// <summary>Creates the layer.</summary>
-    protected RecurrentLayer(int units, bool returnSequences, bool returnState, bool goBackwards, bool stateful,
+    protected RecurrentLayer(int units, ActivationFunction? activation, bool useBias, Initializer? kernelInitializer,
+        Initializer? recurrentInitializer, Initializer? biasInitializer, Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer,
+        Regularizer? biasRegularizer, Constraint? kernelConstraint, Constraint? recurrentConstraint, Constraint? biasConstraint,
+        bool returnSequences, bool returnState, bool goBackwards, bool stateful,
         double dropout, double recurrentDropout, string? name, bool trainable, int?[]? inputShape, int? batchSize)
         : base(name, trainable, inputShape: inputShape, batchSize: batchSize)
     {
@@ -26,6 +34,17 @@ public abstract class RecurrentLayer : Layer
         Stateful = stateful;
         Dropout = dropout;
         RecurrentDropout = recurrentDropout;
+        Activation = activation ?? ActivationFunction.Tanh;
+        UseBias = useBias;
+        KernelInitializer = kernelInitializer ?? new GlorotUniform();
+        RecurrentInitializer = recurrentInitializer ?? new Orthogonal();
+        BiasInitializer = biasInitializer ?? new Zeros();
+        KernelRegularizer = kernelRegularizer;
+        RecurrentRegularizer = recurrentRegularizer;
+        BiasRegularizer = biasRegularizer;
+        KernelConstraint = kernelConstraint;
+        RecurrentConstraint = recurrentConstraint;
+        BiasConstraint = biasConstraint;
         InputSpec = new InputSpec(Ndim: 3);
     }
 
@@ -43,6 +62,28 @@ public abstract class RecurrentLayer : Layer
     public double Dropout { get; }
     /// <summary>Fraction of the recurrent state dropped while training.</summary>
     public double RecurrentDropout { get; }
+    /// <summary>Activation of the state or candidate (tanh).</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether a bias is added.</summary>
+    public bool UseBias { get; }
+    /// <summary>Initializes the input kernel.</summary>
+    public Initializer KernelInitializer { get; }
+    /// <summary>Initializes the recurrent kernel.</summary>
+    public Initializer RecurrentInitializer { get; }
+    /// <summary>Initializes the bias.</summary>
+    public Initializer BiasInitializer { get; }
+    /// <summary>Penalty on the input kernel.</summary>
+    public Regularizer? KernelRegularizer { get; }
+    /// <summary>Penalty on the recurrent kernel.</summary>
+    public Regularizer? RecurrentRegularizer { get; }
+    /// <summary>Penalty on the bias.</summary>
+    public Regularizer? BiasRegularizer { get; }
+    /// <summary>Projection of the input kernel.</summary>
+    public Constraint? KernelConstraint { get; }
+    /// <summary>Projection of the recurrent kernel.</summary>
+    public Constraint? RecurrentConstraint { get; }
+    /// <summary>Projection of the bias.</summary>
+    public Constraint? BiasConstraint { get; }
 
     /// <summary>Number of states (LSTM 2: h and c; GRU and SimpleRNN 1).</summary>
     protected abstract int StateCount { get; }
@@ -203,4 +244,22 @@ public abstract class RecurrentLayer : Layer
     public override LayerConfig GetConfig() => base.GetConfig()
         .With("return_sequences", ReturnSequences).With("return_state", ReturnState).With("go_backwards", GoBackwards)
         .With("stateful", Stateful).With("unroll", false).With("units", Units);
+
+    /// <summary>
+    /// Adds the cell's arguments to <paramref name="config"/> under Keras's keys, in Keras's order, with the gates'
+    /// activation (LSTM, GRU) and <c>unit_forget_bias</c> (LSTM) where given.
+    /// </summary>
+    protected LayerConfig WithCellArguments(LayerConfig config, ActivationFunction? recurrentActivation = null, bool? unitForgetBias = null)
+    {
+        config.With("activation", Activation);
+        if (recurrentActivation is not null) config.With("recurrent_activation", recurrentActivation);
+        config.With("use_bias", UseBias).With("kernel_initializer", KernelInitializer).With("recurrent_initializer", RecurrentInitializer)
+            .With("bias_initializer", BiasInitializer);
+        if (unitForgetBias is bool forget) config.With("unit_forget_bias", forget);
+        return config
+            .With("kernel_regularizer", KernelRegularizer).With("recurrent_regularizer", RecurrentRegularizer)
+            .With("bias_regularizer", BiasRegularizer).With("activity_regularizer", null)
+            .With("kernel_constraint", KernelConstraint).With("recurrent_constraint", RecurrentConstraint)
+            .With("bias_constraint", BiasConstraint).With("dropout", Dropout).With("recurrent_dropout", RecurrentDropout);
+    }
 }
