@@ -231,6 +231,9 @@ internal static class ModelLoader
         var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
             : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
         bool Flag(string key) => kwargs?[key] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        // An explicit attention mask would change the numbers: refuse it rather than drop it.
+        if (kwargs?["attention_mask"] is { } mask && mask.GetValueKind() != System.Text.Json.JsonValueKind.Null)
+            throw new KerasFormatException($"Layer '{layer.Name}' is called with an attention_mask argument, which TfFunctional does not take; masks from Masking or Embedding(mask_zero=True) do flow.");
         try
         {
             layer.ApplyCallArguments(Flag("return_attention_scores"), Flag("use_causal_mask"));

@@ -132,4 +132,19 @@ public class AttentionCallArgumentTests
         var error = Assert.Throws<KerasFormatException>(() => Keras.ModelFromJson(json))!;
         Assert.That(error.Message, Does.StartWith("Layer \"shared\" was already called with return_attention_scores=False, use_causal_mask=True."));
     }
+
+    [Test]
+    public void AnExplicitAttentionMaskIsRefusedNotDropped()
+    {
+        string Input(string name) =>
+            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("q")}}}, {{{Input("m")}}},
+              {"class_name": "MultiHeadAttention", "config": {"name": "mha", "trainable": true, "num_heads": 1, "key_dim": 2}, "name": "mha",
+               "inbound_nodes": [[["q", 0, 0, {"value": ["q", 0, 0], "attention_mask": ["m", 0, 0]}]]]}],
+             "input_layers": [["q", 0, 0], ["m", 0, 0]], "output_layers": [["mha", 0, 0]]}}
+            """;
+        var error = Assert.Throws<KerasFormatException>(() => Keras.ModelFromJson(json))!;
+        Assert.That(error.Message, Does.StartWith("Layer 'mha' is called with an attention_mask argument, which TfFunctional does not take"));
+    }
 }
