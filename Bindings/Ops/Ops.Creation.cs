@@ -50,16 +50,17 @@ public static partial class Ops
     {
         using var generator = Generator(seed);
         using var scope = torch.NewDisposeScope();
+        using Scalar two = 2.0, scale = stddev, shift = mean;
         var values = torch.randn(Dims(shape), ScalarType.Float64, torch.CPU, generator: generator);
         while (true)
         {
-            var outside = values.abs() > 2.0;
+            var outside = values.abs().gt(two);
             long count = outside.sum().item<long>();
             if (count == 0) break;
             var redrawn = torch.randn([count], ScalarType.Float64, torch.CPU, generator: generator);
             values = values.masked_scatter(outside, redrawn);
         }
-        var result = OnDevice(values.mul_(stddev).add_(mean).to_type(ToScalarType(dtype)));
+        var result = OnDevice(values.mul_(scale).add_(shift).to_type(ToScalarType(dtype)));
         return Wrap(result.MoveToOuterDisposeScope());
     }
 
@@ -79,7 +80,8 @@ public static partial class Ops
         var (q, r) = torch.linalg.qr(flat);
         q = q * r.diagonal().sign();   // make the decomposition unique, as Keras does
         if (rows < columns) q = q.t();
-        var result = OnDevice((q * gain).reshape(Dims(shape)).to_type(ToScalarType(dtype)).contiguous());
+        using Scalar factor = gain;
+        var result = OnDevice(q.mul(factor).reshape(Dims(shape)).to_type(ToScalarType(dtype)).contiguous());
         return Wrap(result.MoveToOuterDisposeScope());
     }
 
@@ -87,7 +89,11 @@ public static partial class Ops
     public static Tensor RandomPermutation(long n) => Wrap(torch.randperm(n, ScalarType.Int64, _device));
 
     /// <summary>0 … n − 1 (int64).</summary>
-    public static Tensor Range(long n) => Wrap(torch.arange(n, ScalarType.Int64, _device));
+    public static Tensor Range(long n)
+    {
+        using Scalar stop = n;
+        return Wrap(torch.arange(stop, ScalarType.Int64, _device));
+    }
 
     /// <summary>A copy of <paramref name="values"/> (a .NET array of any rank) with <paramref name="dtype"/>, on the default device.</summary>
     public static Tensor FromArray(Array values, DType dtype)
