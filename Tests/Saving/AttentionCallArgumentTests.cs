@@ -99,14 +99,16 @@ public class AttentionCallArgumentTests
         Assert.That(mha.InboundNodes[0].InputTensors.Select(t => t.Layer.Name), Is.EqualTo(new[] { "q", "v" }));
     }
 
+    /// <summary>A tf.keras InputLayer entry of shape (None, 4, 3).</summary>
+    private static string TfKerasInput(string name) =>
+        $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
+
     [Test]
     public void TfKerasNodesCarryValueAndFlagsInTheirKwargs()
     {
         // tf.keras 2 after `mha(q, v, use_causal_mask=True)`: the first argument as the reference, the rest as its kwargs.
-        string Input(string name) =>
-            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
         string json = $$$"""
-            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("q")}}}, {{{Input("v")}}},
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{TfKerasInput("q")}}}, {{{TfKerasInput("v")}}},
               {"class_name": "MultiHeadAttention", "config": {"name": "mha", "trainable": true, "num_heads": 1, "key_dim": 2}, "name": "mha",
                "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0], "use_causal_mask": true}]]]}],
              "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}, "keras_version": "2.13.1", "backend": "tensorflow"}
@@ -120,10 +122,8 @@ public class AttentionCallArgumentTests
     [Test]
     public void CallsOfOneLayerWithDifferentFlagsAreRefused()
     {
-        string Input(string name) =>
-            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
         string json = $$$"""
-            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("a")}}}, {{{Input("b")}}},
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{TfKerasInput("a")}}}, {{{TfKerasInput("b")}}},
               {"class_name": "Attention", "config": {"name": "shared", "trainable": true}, "name": "shared",
                "inbound_nodes": [[["a", 0, 0, {"use_causal_mask": true}], ["a", 0, 0, {"use_causal_mask": true}]],
                                  [["b", 0, 0, {}], ["b", 0, 0, {}]]]}],
@@ -136,10 +136,8 @@ public class AttentionCallArgumentTests
     [Test]
     public void AnExplicitAttentionMaskIsRefusedNotDropped()
     {
-        string Input(string name) =>
-            $$"""{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4, 3], "dtype": "float32", "name": "{{name}}"}, "name": "{{name}}", "inbound_nodes": []}""";
         string json = $$$"""
-            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{Input("q")}}}, {{{Input("m")}}},
+            {"class_name": "Functional", "config": {"name": "model", "layers": [{{{TfKerasInput("q")}}}, {{{TfKerasInput("m")}}},
               {"class_name": "MultiHeadAttention", "config": {"name": "mha", "trainable": true, "num_heads": 1, "key_dim": 2}, "name": "mha",
                "inbound_nodes": [[["q", 0, 0, {"value": ["q", 0, 0], "attention_mask": ["m", 0, 0]}]]]}],
              "input_layers": [["q", 0, 0], ["m", 0, 0]], "output_layers": [["mha", 0, 0]]}}
