@@ -45,6 +45,12 @@ public abstract class Layer : IDisposable
     /// <summary>Layers held inside this one's config (a wrapper's <c>layer</c>), serialized in the file's format.</summary>
     internal virtual IEnumerable<(string Key, Layer Layer)> NestedLayers => [];
 
+    /// <summary>
+    /// Keras's names of the call's tensor arguments when the layer takes its inputs as separate arguments rather than
+    /// as one list (MultiHeadAttention: query, value, key), as model files write them; null for a single argument.
+    /// </summary>
+    internal virtual IReadOnlyList<string>? TensorArgumentNames => null;
+
     /// <summary>The class name written in Keras configs (<c>Dense</c>).</summary>
     public virtual string ClassName => GetType().Name;
 

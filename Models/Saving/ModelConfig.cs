@@ -107,8 +107,10 @@ internal static class ModelConfig
 
     private static JsonNode SerializeNode(Node node, HashSet<Node> modelNodes, ConfigFormat format)
     {
-        // MultiHeadAttention takes query, value and key as separate arguments in Keras, not as one list.
-        bool positional = node.Layer is MultiHeadAttention;
+        // Layers whose inputs are separate call arguments (MultiHeadAttention's query, value, key) are written so; one
+        // tensor given to such a layer is both its first and second argument (self-attention).
+        var argumentNames = node.Layer.TensorArgumentNames;
+        bool positional = argumentNames is not null;
         var tensors = positional && node.InputTensors.Count == 1 ? [node.InputTensors[0], node.InputTensors[0]] : node.InputTensors;
         if (format == ConfigFormat.Keras2)
         {
@@ -118,9 +120,8 @@ internal static class ModelConfig
             if (!positional)
                 return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, CallArguments(node.Layer))).ToArray());
             var kwargs = CallArguments(node.Layer);
-            string[] names = ["value", "key"];
             for (int i = 1; i < tensors.Count; i++)
-                kwargs[names[i - 1]] = new JsonArray(tensors[i].Layer.Name, KeptIndex(tensors[i].Node, modelNodes, format), tensors[i].KerasHistory.TensorIndex);
+                kwargs[argumentNames![i]] = new JsonArray(tensors[i].Layer.Name, KeptIndex(tensors[i].Node, modelNodes, format), tensors[i].KerasHistory.TensorIndex);
             return new JsonArray(Reference(tensors[0], kwargs));
         }
         JsonNode Tensor(KerasTensor t) => new JsonObject

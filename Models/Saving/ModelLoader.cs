@@ -111,7 +111,7 @@ internal static class ModelLoader
                 var (layer, spec) = pending[i];
                 // A shared layer's calls are made in file order, so each gets the node index the file gives it.
                 if (pending.Take(i).Any(p => ReferenceEquals(p.Layer, layer))) continue;
-                var inputs = ResolveInputs(spec, calls, byName, keras3Nodes, out bool asList);
+                var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, keras3Nodes, out bool asList);
                 if (inputs is null) continue;
                 if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
                 var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
@@ -123,7 +123,7 @@ internal static class ModelLoader
             }
             if (!progress)
             {
-                var missing = pending.SelectMany(p => References(p.Spec)).Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
+                var missing = pending.SelectMany(p => References(p.Spec, p.Layer.TensorArgumentNames)).Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
                 throw new KerasFormatException(missing.Length > 0
                     ? $"The model config references layer(s) that it does not define: {string.Join(", ", missing)}."
                     : $"The model config's inbound nodes cannot be resolved (a cycle or a missing node index) at layer '{pending[0].Layer.Name}'.");
@@ -158,7 +158,11 @@ internal static class ModelLoader
         return calls.TryGetValue((layer, node), out var outputs) && tensor < outputs.Count ? outputs[tensor] : null;
     }
 
-    private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec)
+    /// <summary>
+    /// The tensor references in a node spec; <paramref name="argumentNames"/> (the layer's separate tensor arguments)
+    /// also finds those Keras 2 writes into a reference's kwargs.
+    /// </summary>
+    private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec, IReadOnlyList<string>? argumentNames = null)
     {
         switch (spec)
         {
@@ -169,36 +173,36 @@ internal static class ModelLoader
                 break;
             case JsonObject obj:
                 foreach (var child in obj.Select(p => p.Value).Where(v => v is not null))
-                    foreach (var r in References(child!)) yield return r;
+                    foreach (var r in References(child!, argumentNames)) yield return r;
                 break;
             case JsonArray { Count: >= 3 } array when array[0] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String:
-                // Keras 1/2 reference: [name, node, tensor(, kwargs)]; MultiHeadAttention's value and key are in the kwargs.
+                // Keras 1/2 reference: [name, node, tensor(, kwargs)]; the call's further tensor arguments are in the kwargs.
                 yield return (array[0]!.GetValue<string>(), array[1]!.GetValue<int>(), array[2]!.GetValue<int>());
                 if (array.Count > 3 && array[3] is JsonObject kwargs)
-                    foreach (var argument in new[] { "value", "key" }.Select(k => kwargs[k]).Where(a => a is not null))
+                    foreach (var argument in (argumentNames ?? []).Skip(1).Select(k => kwargs[k]).Where(a => a is not null))
                         foreach (var r in References(argument!)) yield return r;
                 break;
             case JsonArray array:
                 foreach (var child in array.Where(c => c is not null))
-                    foreach (var r in References(child!)) yield return r;
+                    foreach (var r in References(child!, argumentNames)) yield return r;
                 break;
         }
     }
 
     /// <summary>The tensors a node spec refers to, or null while some are not made yet.</summary>
-    private static IReadOnlyList<KerasTensor>? ResolveInputs(JsonNode spec, Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls,
-        Dictionary<string, Layer> byName, bool keras3Nodes, out bool asList)
+    private static IReadOnlyList<KerasTensor>? ResolveInputs(JsonNode spec, IReadOnlyList<string>? argumentNames,
+        Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, Dictionary<string, Layer> byName, bool keras3Nodes, out bool asList)
     {
         asList = false;
         IEnumerable<(string Layer, int Node, int Tensor)> references;
         if (spec is JsonObject node && node.ContainsKey("args"))
         {
             // Keras 3: {"args": [x or [x, y]], "kwargs": {"initial_state": [...], "mask": ...}}.
-            // Tensors given as further positional arguments or as query/value/key kwargs (MultiHeadAttention) join the list.
+            // Tensors given as further positional arguments or as the layer's named tensor arguments join the list.
             var args = node["args"] as JsonArray ?? [];
             var first = args.Count > 0 ? args[0] : null;
             var further = args.Skip(1).Where(a => a is not null).SelectMany(a => References(a!));
-            var named = new[] { "query", "value", "key", "initial_state" }.Select(k => node["kwargs"]?[k]).Where(v => v is not null)
+            var named = (argumentNames ?? []).Append("initial_state").Select(k => node["kwargs"]?[k]).Where(v => v is not null)
                 .SelectMany(v => References(v!));
             var rest = further.Concat(named).ToArray();
             references = (first is null ? [] : References(first)).Concat(rest);
@@ -207,7 +211,7 @@ internal static class ModelLoader
         else
         {
             // Keras 1/2: [[name, node, tensor, kwargs], ...]; several references mean a list call.
-            references = References(spec).ToArray();
+            references = References(spec, argumentNames).ToArray();
             asList = ((IReadOnlyCollection<(string, int, int)>)references).Count > 1;
         }
         var tensors = new List<KerasTensor>();

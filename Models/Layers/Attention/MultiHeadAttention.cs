@@ -85,6 +85,9 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     }
 
     /// <inheritdoc />
+    internal override IReadOnlyList<string> TensorArgumentNames => ["query", "value", "key"];
+
+    /// <inheritdoc />
     public override bool SupportsMasking => true;
 
     /// <inheritdoc />
