@@ -13,7 +13,6 @@ public sealed class Dense : KernelLayer
 
     private Variable? _kernel;
     private Variable? _bias;
-    private bool _transposed;
 
     /// <summary>Creates the layer with Keras's arguments and defaults (no activation, bias on, glorot_uniform kernel, zero bias).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="units"/> is not positive.</exception>
@@ -52,15 +51,16 @@ public sealed class Dense : KernelLayer
         // stored (units, in), as its linear computes (measured with 2 rows: 1.1× at 16 MB, 1.5× from 64 MB; VQA's 641 MB
         // Dense forward 62 → 40 ms); a small one, which stays in cache, is faster in Keras's layout (in, units) (1.2× at
         // 256 KB); they break even between 1 and 4 MB.
-        _transposed = (long)inputDim * Units >= TransposedKernelElements;
-        (_kernel, _bias) = AddKernelAndBias([inputDim, Units], Units, _transposed ? [1, 0] : null);
+        bool transposed = (long)inputDim * Units >= TransposedKernelElements;
+        (_kernel, _bias) = AddKernelAndBias([inputDim, Units], Units, transposed ? [1, 0] : null);
         InputSpec = new InputSpec(MinNdim: 2, Axes: new Dictionary<int, int> { [-1] = inputDim });
     }
 
     /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
-        var product = _transposed ? Ops.LinearTransposed(inputs, _kernel!, _bias?.Value) : Ops.Linear(inputs, _kernel!, _bias?.Value);
+        var kernel = _kernel!;
+        var product = kernel.StorageAxes is null ? Ops.Linear(inputs, kernel, _bias?.Value) : Ops.LinearTransposed(inputs, kernel, _bias?.Value);
         return Activate(product, context);
     }
 
