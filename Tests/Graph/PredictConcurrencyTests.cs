@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace TfFunctional.Tests.Graph;
 
@@ -55,19 +54,12 @@ public class PredictConcurrencyTests
         Calls(20_000);   // warm-up: allocator arenas and caches reach their plateau
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long before = ResidentBytes();
+        long before = ProcessMemory.ResidentBytes();
         Calls(100_000);
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        long after = ResidentBytes();
+        long after = ProcessMemory.ResidentBytes();
         TestContext.Out.WriteLine($"RSS before {before / 1048576.0:F1} MB, after 100,000 calls {after / 1048576.0:F1} MB");
         Assert.That(after - before, Is.LessThan(16L * 1024 * 1024), "resident memory grew by more than 16 MB over 100,000 calls");
-    }
-
-    private static long ResidentBytes()
-    {
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.WorkingSet64;
     }
 }

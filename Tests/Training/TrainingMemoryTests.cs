@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime;
 
 namespace TfFunctional.Tests.Training;
@@ -68,7 +67,7 @@ public class TrainingMemoryTests
     /// </summary>
     private static void AssertFlatWithoutGarbageCollection(int steps, Action step)
     {
-        long before = ResidentBytes();
+        long before = ProcessMemory.ResidentBytes();
         Assert.That(GC.TryStartNoGCRegion(200L * 1024 * 1024), Is.True, "no-GC region");
         try
         {
@@ -79,14 +78,8 @@ public class TrainingMemoryTests
         {
             if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
         }
-        long after = ResidentBytes();
+        long after = ProcessMemory.ResidentBytes();
         TestContext.Out.WriteLine($"RSS before {before / 1048576.0:F1} MB, after {steps} steps {after / 1048576.0:F1} MB");
         Assert.That(after - before, Is.LessThan(200L * 1024 * 1024), $"resident memory grew by more than 200 MB over {steps} steps");
-    }
-
-    private static long ResidentBytes()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.WorkingSet64;
     }
 }
