@@ -1,4 +1,3 @@
-
 namespace TfFunctional.Tests.Graph;
 
 public class PredictConcurrencyTests
