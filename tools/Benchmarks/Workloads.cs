@@ -32,30 +32,8 @@ internal static class Workloads
         }
         using var x = TfFunctional.Tensor.From(Enumerable.Range(0, 32 * 100 * 512).Select(i => (float)Math.Sin(i)).ToArray(), 32, 100, 512);
         using var xt = x.Native.clone();
-        int reps = quick ? 40 : 150;
-        var (a, b) = Timing.Interleaved("ours", () =>
-        {
-            using var scope = Ops.NewScope();
-            using var noGrad = Ops.NoGrad();
-            layer.Call(x);
-        }, "theirs", () =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            theirs.call(xt);
-        }, reps, warmup: 5);
-        Row("LSTM(32) forward, 100 steps × 512", 32, a, b);
-        (a, b) = Timing.Interleaved("ours", () =>
-        {
-            using var scope = Ops.NewScope();
-            Ops.Backward(Ops.Sum(layer.Call(x, training: true)));
-        }, "theirs", () =>
-        {
-            using var scope = NewDisposeScope();
-            var (y, _, _) = theirs.call(xt);
-            y[.., -1].sum().backward();
-        }, reps, warmup: 5);
-        Row("LSTM(32) forward+backward", 32, a, b);
+        ForwardAndBackward("LSTM(32) forward, 100 steps × 512", "LSTM(32) forward+backward", 32, layer, x,
+            () => theirs.call(xt).Item1, y => y[.., -1], quick ? 40 : 150, warmup: 5);
     }
 
     public static void Conv(bool quick)
@@ -72,7 +50,17 @@ internal static class Workloads
         using var x = TfFunctional.Tensor.From(Enumerable.Range(0, 8 * 64 * 64 * 64).Select(i => (float)Math.Cos(i)).ToArray(), 8, 64, 64, 64);
         using var xt = x.Native.clone();
         TorchTensor HandWritten(TorchTensor input) => theirs.call(input.permute(0, 3, 1, 2)).permute(0, 2, 3, 1);
-        int reps = quick ? 20 : 80;
+        ForwardAndBackward("Conv2D 3×3 64→64 forward, 64×64 NHWC", "Conv2D forward+backward", 8, layer, x,
+            () => HandWritten(xt), y => y, quick ? 20 : 80, warmup: 3);
+    }
+
+    /// <summary>
+    /// Two rows for one layer against its hand-written twin: forward alone (no gradients), then forward and backward of
+    /// the sum of the output (<paramref name="theirsOutput"/> picks what the layer returns from the twin's result).
+    /// </summary>
+    private static void ForwardAndBackward(string forwardRow, string backwardRow, int batch, Layer layer, TfFunctional.Tensor x,
+        Func<TorchTensor> theirs, Func<TorchTensor, TorchTensor> theirsOutput, int reps, int warmup)
+    {
         var (a, b) = Timing.Interleaved("ours", () =>
         {
             using var scope = Ops.NewScope();
@@ -82,9 +70,9 @@ internal static class Workloads
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            HandWritten(xt);
-        }, reps, warmup: 3);
-        Row("Conv2D 3×3 64→64 forward, 64×64 NHWC", 8, a, b);
+            theirs();
+        }, reps, warmup);
+        Row(forwardRow, batch, a, b);
         (a, b) = Timing.Interleaved("ours", () =>
         {
             using var scope = Ops.NewScope();
@@ -92,9 +80,9 @@ internal static class Workloads
         }, "theirs", () =>
         {
             using var scope = NewDisposeScope();
-            HandWritten(xt).sum().backward();
-        }, reps, warmup: 3);
-        Row("Conv2D forward+backward", 8, a, b);
+            theirsOutput(theirs()).sum().backward();
+        }, reps, warmup);
+        Row(backwardRow, batch, a, b);
     }
 
     public static void TwitterTraining(bool quick)
