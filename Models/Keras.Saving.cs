@@ -83,6 +83,34 @@ public static partial class Keras
         return ModelLoader.Load(config, new LoadOptions(version));
     }
 
-    /// <summary>Registers a layer class of your own so that files using it load: <paramref name="factory"/> makes it from its config.</summary>
-    public static void RegisterLayer(string className, Func<LayerConfig, Layer> factory) => LayerFactory.Register(className, factory);
+    /// <summary>
+    /// Registers a layer class of your own so that files using it load: <paramref name="factory"/> makes it from its
+    /// config (typically the class's own <c>FromConfig</c>, which can be <c>config.Construct&lt;MyLayer&gt;()</c>).
+    /// The name is the <c>class_name</c> (or Keras 3 <c>registered_name</c>, <c>"package&gt;MyLayer"</c>) the file carries.
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty name.</exception>
+    public static void RegisterLayer(string className, Func<LayerConfig, Layer> factory) =>
+        KerasRegistry.Register(typeof(Layer), className, factory);
+
+    /// <summary>Registers an initializer class of your own under the <c>class_name</c> files carry.</summary>
+    public static void RegisterInitializer(string className, Func<LayerConfig, Initializers.Initializer> factory) =>
+        KerasRegistry.Register(typeof(Initializers.Initializer), className, factory);
+
+    /// <summary>Registers a regularizer class of your own under the <c>class_name</c> files carry.</summary>
+    public static void RegisterRegularizer(string className, Func<LayerConfig, Regularizers.Regularizer> factory) =>
+        KerasRegistry.Register(typeof(Regularizers.Regularizer), className, factory);
+
+    /// <summary>Registers a constraint class of your own under the <c>class_name</c> files carry.</summary>
+    public static void RegisterConstraint(string className, Func<LayerConfig, Constraints.Constraint> factory) =>
+        KerasRegistry.Register(typeof(Constraints.Constraint), className, factory);
+
+    /// <summary>
+    /// Registers an activation function under a name, as Keras's <c>register_keras_serializable</c>: layers that use it
+    /// (by the name or by the returned object, or by passing <paramref name="function"/> itself) save under that name,
+    /// and files that name it load. An unregistered C# function cannot be saved.
+    /// </summary>
+    /// <returns>The activation, to pass as <c>activation:</c>.</returns>
+    /// <exception cref="ArgumentException">An empty name or the name of a built-in activation.</exception>
+    public static Activations.ActivationFunction RegisterActivation(string name, Func<Tensor, Tensor> function) =>
+        KerasRegistry.RegisterActivation(name, function);
 }

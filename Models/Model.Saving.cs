@@ -11,13 +11,21 @@ public partial class Model
     /// format. The file is written to a temporary file first and moved into place.
     /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .keras nor .h5.</exception>
+    /// <exception cref="NotSupportedException">The format cannot record the model (an unregistered C# activation or Lambda, Keras 2's hard_sigmoid in <c>.keras</c>); the file is not touched.</exception>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+        {
+            ModelConfig.EnsureExpressible(this, ConfigFormat.Keras3, ".keras");
             AtomicFile.Write(path, stream => KerasArchive.Write(this, stream));
+        }
         else if (path.EndsWith(".h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".hdf5", StringComparison.OrdinalIgnoreCase))
+        {
+            ModelConfig.EnsureExpressible(this, ConfigFormat.Keras2, ".h5");
+            LegacyH5File.VersionFor(this);
             AtomicFile.Write(path, stream => LegacyH5File.WriteModel(this, stream));
+        }
         else
             throw new ArgumentException(
                 $"Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras format (recommended) or a `.h5` extension. Received: filepath={path}", nameof(path));
@@ -47,8 +55,15 @@ public partial class Model
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
         {
             using var archive = File.OpenRead(path);
-            var loaded = KerasArchive.Read(archive, fileName);
-            SetWeights(loaded.GetWeights());
+            var loaded = KerasFiles.Guard(fileName, () => KerasArchive.Read(archive, fileName));
+            try
+            {
+                SetWeights(loaded.GetWeights());
+            }
+            finally
+            {
+                loaded.Dispose();   // the second model was only a carrier of the file's weights
+            }
             return;
         }
         using var file = KerasFiles.OpenHdf5(path);

@@ -8,10 +8,14 @@ namespace TfFunctional.Activations;
 /// An activation function as Keras passes it to <c>activation=</c>: converts from a Keras name (<c>"relu"</c>),
 /// a layer (<c>new LeakyReLU(0.2)</c>) or a <c>Func&lt;Tensor, Tensor&gt;</c>.
 /// </summary>
-public sealed class ActivationFunction : IKerasSerializable
+public sealed class ActivationFunction : IKerasSerializable, ISaveCheck
 {
+    /// <summary>The name a C# function that was not registered carries; no file can name it.</summary>
+    private const string UnnamedFunction = "lambda";
+
     private readonly Func<Tensor, Tensor> _apply;
     private readonly Layer? _layer;
+    private readonly bool _registered;
 
     /// <summary>Creates a named activation.</summary>
     public ActivationFunction(string name, Func<Tensor, Tensor> apply)
@@ -19,6 +23,8 @@ public sealed class ActivationFunction : IKerasSerializable
         Name = name;
         _apply = apply;
     }
+
+    private ActivationFunction(string name, Func<Tensor, Tensor> apply, bool registered) : this(name, apply) => _registered = registered;
 
     private ActivationFunction(Layer layer)
     {
@@ -42,6 +48,28 @@ public sealed class ActivationFunction : IKerasSerializable
         : new JsonObject { ["class_name"] = _layer.ClassName, ["config"] = _layer.GetConfig().Json.DeepClone() };
 
     /// <inheritdoc />
+    string? ISaveCheck.ProblemIn(ConfigFormat format)
+    {
+        if (_layer is not null) return null;
+        if (Name == UnnamedFunction && !_registered)
+            return "its activation is a C# function, which no Keras file can name: register it with " +
+                   "Keras.RegisterActivation(\"my_activation\", function) and pass the name or the function returned";
+        if (ReferenceEquals(this, HardSigmoidLegacy) && format == ConfigFormat.Keras3)
+            return "it uses Keras 2's hard_sigmoid (clip(0.2x + 0.5, 0, 1)), which the .keras format cannot express (Keras 3 reads " +
+                   "hard_sigmoid as relu6(x + 3) / 6); save it as .h5 to keep its meaning";
+        return null;
+    }
+
+    /// <summary>The layer this activation runs, when it is one (<c>LeakyReLU</c> as an activation).</summary>
+    internal Layer? Layer => _layer;
+
+    /// <summary>True when this activation runs <paramref name="function"/>.</summary>
+    internal bool Wraps(Func<Tensor, Tensor> function) => _apply == function;
+
+    /// <summary>A user's activation under the name given to <c>Keras.RegisterActivation</c>.</summary>
+    internal static ActivationFunction Registered(string name, Func<Tensor, Tensor> function) => new(name, function, registered: true);
+
+    /// <inheritdoc />
     public override string ToString() => Name;
 
     /// <summary>A Keras name converts to the function it names.</summary>
@@ -50,8 +78,12 @@ public sealed class ActivationFunction : IKerasSerializable
     /// <summary>A layer (LeakyReLU, PReLU, …) is used as the activation.</summary>
     public static implicit operator ActivationFunction(Layer layer) => new(layer);
 
-    /// <summary>A C# function is used as the activation (named <c>lambda</c> in configs).</summary>
-    public static implicit operator ActivationFunction(Func<Tensor, Tensor> function) => new("lambda", function);
+    /// <summary>
+    /// A C# function is used as the activation. A function registered with <c>Keras.RegisterActivation</c> saves under
+    /// its name; any other cannot be saved (<c>Save</c> says so, naming the layer).
+    /// </summary>
+    public static implicit operator ActivationFunction(Func<Tensor, Tensor> function) =>
+        KerasRegistry.FindActivation(null, function) ?? new(UnnamedFunction, function);
 
     /// <summary><c>x</c>.</summary>
     public static ActivationFunction Linear { get; } = new("linear", x => x);
@@ -77,8 +109,15 @@ public sealed class ActivationFunction : IKerasSerializable
     public static ActivationFunction Softsign { get; } = new("softsign", Ops.Softsign);
     /// <summary>Keras 3's hard sigmoid <c>relu6(x + 3) / 6</c>.</summary>
     public static ActivationFunction HardSigmoid { get; } = new("hard_sigmoid", Ops.HardSigmoid);
-    /// <summary>The hard sigmoid of Keras ≤ 2.x and TF.js, <c>clip(0.2x + 0.5, 0, 1)</c>: what <c>hard_sigmoid</c> means in their files.</summary>
-    public static ActivationFunction HardSigmoidLegacy { get; } = new("hard_sigmoid", Ops.HardSigmoidLegacy);
+    /// <summary>
+    /// The hard sigmoid of Keras ≤ 2.x and TF.js, <c>clip(0.2x + 0.5, 0, 1)</c>: what <c>hard_sigmoid</c> means in their
+    /// files. Its config name is its own, so that a copy through the config keeps the meaning; the legacy <c>.h5</c>
+    /// writer records it as Keras 2's <c>hard_sigmoid</c>.
+    /// </summary>
+    public static ActivationFunction HardSigmoidLegacy { get; } = new(LegacyHardSigmoidName, Ops.HardSigmoidLegacy);
+
+    /// <summary>The canonical config name of <see cref="HardSigmoidLegacy"/>.</summary>
+    internal const string LegacyHardSigmoidName = "legacy_hard_sigmoid";
     /// <summary><c>exp(x)</c>.</summary>
     public static ActivationFunction Exponential { get; } = new("exponential", Ops.Exponential);
     /// <summary>GELU (exact, as Keras's default <c>approximate=False</c>).</summary>
@@ -97,12 +136,13 @@ public sealed class ActivationFunction : IKerasSerializable
         Gelu, Swish, Silu, LeakyRelu,
     ];
 
-    /// <summary>An activation by Keras name; <c>null</c> or empty means linear, as in Keras.</summary>
+    /// <summary>An activation by Keras name, or one registered with <c>Keras.RegisterActivation</c>; <c>null</c> or empty means linear, as in Keras.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static ActivationFunction Get(string? name)
     {
         if (string.IsNullOrEmpty(name)) return Linear;
-        return All.FirstOrDefault(a => a.Name == name)
+        if (name == LegacyHardSigmoidName) return HardSigmoidLegacy;
+        return All.FirstOrDefault(a => a.Name == name) ?? KerasRegistry.FindActivation(name)
                ?? throw new ArgumentException(
                    $"Could not interpret activation function identifier: {name}. Known: {string.Join(", ", All.Select(a => a.Name))}.", nameof(name));
     }

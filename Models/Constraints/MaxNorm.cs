@@ -17,4 +17,7 @@ public sealed class MaxNorm(double maxValue = 2.0, params int[] axis) : Constrai
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["max_value"] = maxValue, ["axis"] = AxisJson(_axes) };
+
+    /// <summary>Makes the constraint from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MaxNorm FromConfig(Layers.LayerConfig config) => config.Construct<MaxNorm>();
 }

@@ -20,4 +20,7 @@ public sealed class MinMaxNorm(double minValue = 0.0, double maxValue = 1.0, dou
     /// <inheritdoc />
     public override JsonObject GetConfig() =>
         new() { ["min_value"] = minValue, ["max_value"] = maxValue, ["rate"] = rate, ["axis"] = AxisJson(_axes) };
+
+    /// <summary>Makes the constraint from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MinMaxNorm FromConfig(Layers.LayerConfig config) => config.Construct<MinMaxNorm>();
 }

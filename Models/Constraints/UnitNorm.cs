@@ -12,4 +12,7 @@ public sealed class UnitNorm(params int[] axis) : Constraint
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["axis"] = AxisJson(_axes) };
+
+    /// <summary>Makes the constraint from its Keras config; a missing entry means the constructor's default.</summary>
+    public static UnitNorm FromConfig(Layers.LayerConfig config) => config.Construct<UnitNorm>();
 }

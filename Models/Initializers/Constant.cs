@@ -10,4 +10,7 @@ public sealed class Constant(double value = 0.0) : Initializer
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["value"] = value };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Constant FromConfig(Layers.LayerConfig config) => config.Construct<Constant>();
 }

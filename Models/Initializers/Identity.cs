@@ -12,4 +12,7 @@ public sealed class Identity(double gain = 1.0) : Initializer
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["gain"] = gain };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Identity FromConfig(Layers.LayerConfig config) => config.Construct<Identity>();
 }

@@ -10,4 +10,7 @@ public sealed class Orthogonal(double gain = 1.0, int? seed = null) : Initialize
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["gain"] = gain, ["seed"] = seed };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Orthogonal FromConfig(Layers.LayerConfig config) => config.Construct<Orthogonal>();
 }

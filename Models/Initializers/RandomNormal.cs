@@ -10,4 +10,7 @@ public sealed class RandomNormal(double mean = 0.0, double stddev = 0.05, int? s
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["mean"] = mean, ["stddev"] = stddev, ["seed"] = seed };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static RandomNormal FromConfig(Layers.LayerConfig config) => config.Construct<RandomNormal>();
 }

@@ -10,4 +10,7 @@ public sealed class RandomUniform(double minval = -0.05, double maxval = 0.05, i
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["minval"] = minval, ["maxval"] = maxval, ["seed"] = seed };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static RandomUniform FromConfig(Layers.LayerConfig config) => config.Construct<RandomUniform>();
 }

@@ -57,4 +57,7 @@ public class VarianceScaling : Initializer
     public override JsonObject GetConfig() => ClassName == nameof(VarianceScaling)
         ? new() { ["scale"] = Scale, ["mode"] = Mode, ["distribution"] = Distribution, ["seed"] = Seed }
         : new() { ["seed"] = Seed };
+
+    /// <summary>Makes the initializer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static VarianceScaling FromConfig(Layers.LayerConfig config) => config.Construct<VarianceScaling>();
 }

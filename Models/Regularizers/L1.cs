@@ -13,4 +13,7 @@ public sealed class L1(double l1 = 0.01) : Regularizer
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["l1"] = l1 };
+
+    /// <summary>Makes the regularizer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static L1 FromConfig(Layers.LayerConfig config) => config.Construct<L1>();
 }

@@ -11,4 +11,7 @@ public sealed class L1L2(double l1 = 0.0, double l2 = 0.0) : Regularizer
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["l1"] = l1, ["l2"] = l2 };
+
+    /// <summary>Makes the regularizer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static L1L2 FromConfig(Layers.LayerConfig config) => config.Construct<L1L2>();
 }

@@ -13,4 +13,7 @@ public sealed class L2(double l2 = 0.01) : Regularizer
 
     /// <inheritdoc />
     public override JsonObject GetConfig() => new() { ["l2"] = l2 };
+
+    /// <summary>Makes the regularizer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static L2 FromConfig(Layers.LayerConfig config) => config.Construct<L2>();
 }

@@ -10,10 +10,6 @@ internal static class KerasArchive
 {
     public static void Write(Model model, Stream stream)
     {
-        if (LegacyH5File.VersionFor(model) != LegacyH5File.WrittenKerasVersion)
-            throw new NotSupportedException(
-                $"Model \"{model.Name}\" uses Keras 2's hard_sigmoid (clip(0.2x + 0.5, 0, 1)), which the .keras format cannot express: Keras 3 " +
-                "reads hard_sigmoid as relu6(x + 3) / 6. Save it as .h5 to keep its meaning.");
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteText(zip, "metadata.json", new JsonObject
         {

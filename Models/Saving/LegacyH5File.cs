@@ -20,25 +20,14 @@ internal static class LegacyH5File
     /// </summary>
     internal static string VersionFor(Model model)
     {
-        var names = ActivationNames(model).ToArray();
-        bool legacy = names.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoidLegacy));
-        bool modern = names.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoid));
+        var activations = ModelConfig.SavedObjects(model).Select(o => o.Object).OfType<Activations.ActivationFunction>().ToArray();
+        bool legacy = activations.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoidLegacy));
+        bool modern = activations.Any(a => ReferenceEquals(a, Activations.ActivationFunction.HardSigmoid));
         if (legacy && modern)
             throw new NotSupportedException(
                 $"Model \"{model.Name}\" uses both Keras 2's and Keras 3's hard_sigmoid; no Keras file can record both meanings.");
         return legacy ? "2.15.0" : WrittenKerasVersion;
     }
-
-    private static IEnumerable<Activations.ActivationFunction> ActivationNames(Model model) => model.Layers.SelectMany(l => l switch
-    {
-        Model nested => ActivationNames(nested),
-        LSTM lstm => [lstm.Activation, lstm.RecurrentActivation],
-        GRU gru => [gru.Activation, gru.RecurrentActivation],
-        SimpleRNN rnn => [rnn.Activation],
-        Dense dense => [dense.Activation],
-        Activation activation => [activation.Function],
-        _ => Array.Empty<Activations.ActivationFunction>(),
-    });
 
     public static void WriteModel(Model model, Stream stream)
     {

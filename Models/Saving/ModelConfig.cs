@@ -70,12 +70,49 @@ internal static class ModelConfig
         };
     }
 
+    /// <summary>
+    /// Refuses a model that <paramref name="format"/> cannot record, before any file is touched: every layer, and every
+    /// object its config holds (activations, initializers, …), is asked; the message lists each problem by layer.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Something in the model cannot be written in this format.</exception>
+    public static void EnsureExpressible(Model model, ConfigFormat format, string formatName)
+    {
+        var problems = SavedObjects(model)
+            .Select(o => (o.Layer, Problem: o.Object.ProblemIn(format)))
+            .Where(p => p.Problem is not null)
+            .Select(p => $"layer '{p.Layer.Name}' ({p.Layer.ClassName}): {p.Problem}")
+            .Distinct()
+            .ToArray();
+        if (problems.Length > 0)
+            throw new NotSupportedException($"Model \"{model.Name}\" cannot be saved as {formatName}: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>Every layer of the model (nested models, wrapped layers, layers used as activations) and each object its config holds.</summary>
+    internal static IEnumerable<(Layer Layer, ISaveCheck Object)> SavedObjects(Layer layer)
+    {
+        if (layer is Model model)
+        {
+            foreach (var inner in model.Layers)
+                foreach (var found in SavedObjects(inner)) yield return found;
+            yield break;
+        }
+        if (layer is ISaveCheck self) yield return (layer, self);
+        foreach (var item in layer.GetConfig().Objects)
+        {
+            if (item is ISaveCheck check) yield return (layer, check);
+            if (item is Activations.ActivationFunction { Layer: { } activationLayer })
+                foreach (var found in SavedObjects(activationLayer)) yield return found;
+        }
+        foreach (var (_, nested) in layer.NestedLayers)
+            foreach (var found in SavedObjects(nested)) yield return found;
+    }
+
     /// <summary>A layer's <c>{class_name, config}</c> entry (models nest their own architecture).</summary>
     public static JsonObject SerializeLayer(Layer layer, ConfigFormat format)
     {
         JsonObject config = layer is Model nested
             ? ModelBody(nested, format)
-            : ToFormat(layer.GetConfig().Json, format, layer is InputLayer);
+            : ToFormat(layer.ClassName, layer.GetConfig().Json, format, layer is InputLayer);
         foreach (var (key, inner) in layer.NestedLayers)
             config[key] = SerializeLayer(inner, format);
         if (format == ConfigFormat.Keras2)
@@ -161,10 +198,14 @@ internal static class ModelConfig
     };
 
     /// <summary>Adapts a layer config written in Keras 2 keys to the format asked for.</summary>
-    private static JsonObject ToFormat(JsonObject config, ConfigFormat format, bool isInput)
+    private static JsonObject ToFormat(string className, JsonObject config, ConfigFormat format, bool isInput)
     {
         var json = (JsonObject)config.DeepClone();
-        if (format == ConfigFormat.Keras2) return json;
+        if (format == ConfigFormat.Keras2)
+        {
+            ConfigUpgrade.ToKeras2(className, json);
+            return json;
+        }
         if (isInput)
         {
             var result = new JsonObject { ["batch_shape"] = json["batch_input_shape"]?.DeepClone() };

@@ -10,57 +10,44 @@ namespace TfFunctional.Saving;
 /// </summary>
 internal static class ModelLoader
 {
-    /// <summary>The model of a <c>{"class_name": ..., "config": ...}</c> object.</summary>
-    public static Model Load(JsonObject json, LoadOptions options)
+    /// <summary>The model of a model config as a file holds it, in any dialect: upgraded first, then built.</summary>
+    public static Model Load(JsonObject json, LoadOptions dialect) => Load(ConfigUpgrade.Upgrade(json, dialect));
+
+    /// <summary>The model of a canonical <c>{"class_name": ..., "config": ...}</c> object.</summary>
+    public static Model Load(JsonObject json)
     {
-        var unknown = ClassNames(json).Where(n => !LayerFactory.IsKnown(n)).ToArray();
+        var unknown = ClassNames(json).Where(n => !KerasRegistry.IsKnownLayer(n)).ToArray();
         if (unknown.Length > 0)
-            throw new KerasFormatException(LayerFactory.UnknownClassMessage(unknown));
+            throw new KerasFormatException(KerasRegistry.UnknownClassMessage(unknown));
         string className = json["class_name"]?.GetValue<string>() ?? throw new KerasFormatException("The model config has no class_name.");
         return className switch
         {
-            "Sequential" => LoadSequential(json["config"]!, options),
-            "Functional" or "Model" => LoadFunctional(json["config"] as JsonObject ?? throw new KerasFormatException("The model config has no config object."), options),
+            "Sequential" => LoadSequential(json["config"] ?? throw new KerasFormatException("The Sequential model has no config.")),
+            "Functional" or "Model" => LoadFunctional(json["config"] as JsonObject ?? throw new KerasFormatException("The model config has no config object.")),
             _ => throw new KerasFormatException($"The file holds a {className}, not a Sequential or functional model."),
         };
     }
 
-    /// <summary>Every layer class name in the config, nested models included.</summary>
+    /// <summary>Every layer class name in the config, nested models and wrapped layers included.</summary>
     private static IEnumerable<string> ClassNames(JsonObject json)
     {
         var config = json["config"];
         var layers = config is JsonArray list ? list : config?["layers"] as JsonArray;
         foreach (var entry in layers ?? [])
         {
-            if (entry is not JsonObject layer) continue;
-            string name = layer["class_name"]?.GetValue<string>() ?? "";
-            yield return name;
+            if (entry is not JsonObject layer || layer["class_name"] is not JsonValue className || className.GetValueKind() != System.Text.Json.JsonValueKind.String)
+                continue;
+            string name = className.GetValue<string>();
             if (name is "Sequential" or "Functional" or "Model")
+            {
                 foreach (var inner in ClassNames(layer)) yield return inner;
+                continue;
+            }
+            if (name is not ("InputLayer" or "Lambda")) yield return name;
         }
     }
 
-    internal static Layer CreateLayer(JsonObject entry, LoadOptions options)
-    {
-        string className = entry["class_name"]?.GetValue<string>() ?? throw new KerasFormatException($"A layer entry has no class_name: {Shorten(entry)}");
-        if (className is "Sequential" or "Functional" or "Model")
-            return Load(entry, options);
-        var config = entry["config"] as JsonObject ?? throw new KerasFormatException($"Layer entry {Shorten(entry)} has no config.");
-        var layer = className == "InputLayer" ? CreateInput(config) : LayerFactory.Create(className, config, options);
-        if (config["trainable"]?.GetValue<bool>() == false) layer.Trainable = false;
-        return layer;
-    }
-
-    private static InputLayer CreateInput(JsonObject config)
-    {
-        var reader = new ConfigReader("InputLayer", config, new LoadOptions());
-        var batchShape = reader.Shape("batch_shape", "batch_input_shape")
-            ?? (reader.Shape("shape") is { } shape ? new int?[] { null }.Concat(shape).ToArray() : null)
-            ?? throw new KerasFormatException($"InputLayer '{reader.Name}' has no batch_shape.");
-        return new InputLayer(batchShape[1..], batchShape[0], DTypes.Parse(reader.DTypeName()), reader.Name);
-    }
-
-    private static Sequential LoadSequential(JsonNode config, LoadOptions options)
+    private static Sequential LoadSequential(JsonNode config)
     {
         // Keras ≤ 2.2 wrote a bare list of layers; later versions {"name": ..., "layers": [...]}.
         var layers = config as JsonArray ?? config["layers"] as JsonArray ?? throw new KerasFormatException("Sequential config has no layers.");
@@ -70,8 +57,8 @@ internal static class ModelLoader
         foreach (var entry in layers.OfType<JsonObject>())
         {
             var layerConfig = entry["config"] as JsonObject;
-            var batchShape = layerConfig is null ? null : new ConfigReader("", layerConfig, options).Shape("batch_input_shape", "batch_shape");
-            var layer = CreateLayer(entry, options);
+            var batchShape = layerConfig is null ? null : new LayerConfig(layerConfig, entry["class_name"]?.ToString()).Get<int?[]>("batch_input_shape");
+            var layer = KerasRegistry.DeserializeLayer(entry);
             if (first && layer is not InputLayer && batchShape is not null)
                 model.Add(new InputLayer(batchShape[1..], batchShape[0], layer.DType, layer.Name + "_input"));
             model.Add(layer);
@@ -82,7 +69,7 @@ internal static class ModelLoader
 
     private sealed record PendingNode(Layer Layer, JsonNode Spec);
 
-    private static Model LoadFunctional(JsonObject config, LoadOptions options)
+    private static Model LoadFunctional(JsonObject config)
     {
         var layers = config["layers"] as JsonArray ?? throw new KerasFormatException("Functional config has no layers.");
         var byName = new Dictionary<string, Layer>();
@@ -91,8 +78,9 @@ internal static class ModelLoader
         var calls = new Dictionary<(string Layer, int Node), IReadOnlyList<KerasTensor>>();
         foreach (var entry in layers.OfType<JsonObject>())
         {
-            var layer = CreateLayer(entry, options);
-            string name = entry["name"]?.GetValue<string>() ?? layer.Name;
+            var layer = KerasRegistry.DeserializeLayer(entry);
+            string name = entry["name"] is System.Text.Json.Nodes.JsonValue entryName && entryName.GetValueKind() == System.Text.Json.JsonValueKind.String
+                ? entryName.GetValue<string>() : layer.Name;
             byName[name] = layer;
             if (layer is InputLayer input) calls[(name, 0)] = [input.Tensor];
             foreach (var node in entry["inbound_nodes"] as JsonArray ?? [])
@@ -137,7 +125,8 @@ internal static class ModelLoader
             {
                 JsonArray single when single.Count == 3 && single[0] is JsonValue => [single],
                 JsonArray list => list.OfType<JsonArray>().ToArray(),
-                JsonObject named => named.Select(p => p.Value).OfType<JsonArray>().ToArray(),
+                // Keras flattens a dict of outputs in sorted key order (tree.flatten), which is the order of model.outputs.
+                JsonObject named => named.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).OfType<JsonArray>().ToArray(),
                 _ => throw new KerasFormatException($"Functional config has no {key}."),
             };
             // Both formats number a nested model's calls from 1 here (its own node counts), unlike Keras 3's node args.
@@ -246,11 +235,5 @@ internal static class ModelLoader
         {
             throw new KerasFormatException(e.Message);
         }
-    }
-
-    private static string Shorten(JsonNode node)
-    {
-        string text = node.ToJsonString();
-        return text.Length > 200 ? text[..200] + "…" : text;
     }
 }

@@ -14,4 +14,7 @@ public sealed class ELU(double alpha = 1.0, string? name = null, int?[]? inputSh
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("alpha", Alpha);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static ELU FromConfig(LayerConfig config) => config.Construct<ELU>();
 }

@@ -54,4 +54,7 @@ public sealed class PReLU : Layer
     public override LayerConfig GetConfig() => base.GetConfig()
         .With("alpha_initializer", AlphaInitializer).With("alpha_regularizer", AlphaRegularizer)
         .With("alpha_constraint", AlphaConstraint).With("shared_axes", SharedAxes);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static PReLU FromConfig(LayerConfig config) => config.Construct<PReLU>();
 }

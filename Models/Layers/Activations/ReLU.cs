@@ -30,4 +30,7 @@ public sealed class ReLU : Layer
     /// <inheritdoc />
     public override LayerConfig GetConfig() =>
         base.GetConfig().With("max_value", MaxValue).With("negative_slope", NegativeSlope).With("threshold", Threshold);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static ReLU FromConfig(LayerConfig config) => config.Construct<ReLU>();
 }

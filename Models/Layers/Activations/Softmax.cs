@@ -14,4 +14,7 @@ public sealed class Softmax(int axis = -1, string? name = null, int?[]? inputSha
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("axis", Axis);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Softmax FromConfig(LayerConfig config) => config.Construct<Softmax>();
 }

@@ -15,4 +15,7 @@ public sealed class ThresholdedReLU(double theta = 1.0, string? name = null, int
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("theta", Theta);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static ThresholdedReLU FromConfig(LayerConfig config) => config.Construct<ThresholdedReLU>();
 }

@@ -29,4 +29,7 @@ public sealed class AdditiveAttention : BaseAttention
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("use_scale", UseScale);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static AdditiveAttention FromConfig(LayerConfig config) => config.Construct<AdditiveAttention>();
 }

@@ -46,4 +46,7 @@ public sealed class Attention : BaseAttention
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("use_scale", UseScale).With("score_mode", ScoreMode);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Attention FromConfig(LayerConfig config) => config.Construct<Attention>();
 }

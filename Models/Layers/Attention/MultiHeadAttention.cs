@@ -238,4 +238,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         .With("num_heads", NumHeads).With("key_dim", KeyDim).With("value_dim", ValueDim).With("dropout", Dropout)
         .With("use_bias", UseBias).With("output_shape", OutputDim).With("attention_axes", AttentionAxes)
         .With("kernel_initializer", KernelInitializer).With("bias_initializer", BiasInitializer);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MultiHeadAttention FromConfig(LayerConfig config) => config.Construct<MultiHeadAttention>();
 }

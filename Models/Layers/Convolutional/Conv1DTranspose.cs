@@ -12,4 +12,8 @@ public sealed class Conv1DTranspose(int filters, IntOrTuple kernelSize, IntOrTup
     Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null,
     Constraint? biasConstraint = null, string? name = null, bool trainable = true, int?[]? inputShape = null)
     : ConvTranspose(1, filters, kernelSize, strides, padding, outputPadding, dataFormat, dilationRate, activation, useBias, kernelInitializer,
-        biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape);
+        biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape)
+{
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Conv1DTranspose FromConfig(LayerConfig config) => config.Construct<Conv1DTranspose>();
+}

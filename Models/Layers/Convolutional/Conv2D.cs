@@ -13,4 +13,8 @@ public sealed class Conv2D(int filters, IntOrTuple kernelSize, IntOrTuple? strid
     Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null, bool trainable = true,
     int?[]? inputShape = null)
     : Conv(2, filters, kernelSize, strides, padding, dataFormat, dilationRate, groups, activation, useBias, kernelInitializer,
-        biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape);
+        biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape)
+{
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Conv2D FromConfig(LayerConfig config) => config.Construct<Conv2D>();
+}

@@ -58,4 +58,7 @@ public sealed class DepthwiseConv2D : DepthwiseConvolution
         .With("bias_initializer", BiasInitializer)
         .With("depthwise_regularizer", DepthwiseRegularizer).With("bias_regularizer", BiasRegularizer)
         .With("depthwise_constraint", DepthwiseConstraint).With("bias_constraint", BiasConstraint);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static DepthwiseConv2D FromConfig(LayerConfig config) => config.Construct<DepthwiseConv2D>();
 }

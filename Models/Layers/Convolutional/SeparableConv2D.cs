@@ -54,4 +54,7 @@ public sealed class SeparableConv2D : DepthwiseConvolution
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithDepthwiseArguments(base.GetConfig().With("filters", Filters))
         .With("pointwise_initializer", PointwiseInitializer).With("bias_initializer", BiasInitializer);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static SeparableConv2D FromConfig(LayerConfig config) => config.Construct<SeparableConv2D>();
 }

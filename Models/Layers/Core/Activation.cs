@@ -26,4 +26,7 @@ public sealed class Activation : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("activation", Function);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Activation FromConfig(LayerConfig config) => config.Construct<Activation>();
 }

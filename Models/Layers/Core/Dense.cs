@@ -69,4 +69,7 @@ public sealed class Dense : KernelLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithKernelArguments(base.GetConfig().With("units", Units));
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Dense FromConfig(LayerConfig config) => config.Construct<Dense>();
 }

@@ -39,4 +39,7 @@ public sealed class Dropout : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("rate", Rate).With("noise_shape", NoiseShape).With("seed", Seed);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Dropout FromConfig(LayerConfig config) => config.Construct<Dropout>();
 }

@@ -95,4 +95,7 @@ public sealed class Embedding : Layer
         .With("embeddings_initializer", EmbeddingsInitializer).With("embeddings_regularizer", EmbeddingsRegularizer)
         .With("activity_regularizer", ActivityRegularizer).With("embeddings_constraint", EmbeddingsConstraint)
         .With("mask_zero", MaskZero).With("input_length", InputLength);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Embedding FromConfig(LayerConfig config) => config.Construct<Embedding>();
 }

@@ -38,4 +38,7 @@ public sealed class Flatten : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("data_format", DataFormat);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Flatten FromConfig(LayerConfig config) => config.Construct<Flatten>();
 }

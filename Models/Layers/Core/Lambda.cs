@@ -4,7 +4,7 @@ namespace TfFunctional.Layers;
 /// Wraps a C# function as a layer, as Keras's Lambda. The output shape comes from <c>outputShape</c> (a function of the
 /// input shape) or, when absent, from running the function once on zeros of the input shape.
 /// </summary>
-public sealed class Lambda : Layer
+public sealed class Lambda : Layer, Saving.ISaveCheck
 {
     private readonly Func<IReadOnlyList<Tensor>, Tensor> _function;
     private readonly Func<IReadOnlyList<Shape>, Shape>? _outputShape;
@@ -49,4 +49,9 @@ public sealed class Lambda : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("function", _function.Method.Name);
+
+    /// <inheritdoc />
+    string? Saving.ISaveCheck.ProblemIn(Saving.ConfigFormat format) => Saving.KerasRegistry.IsKnownLayer(ClassName) ? null
+        : "a Lambda holds C# code, which no Keras file can carry: register a factory for it with Keras.RegisterLayer(\"Lambda\", config => ...) " +
+          "so that the files you save can be loaded, or replace it with a layer class of your own";
 }

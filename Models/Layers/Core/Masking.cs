@@ -32,4 +32,7 @@ public sealed class Masking : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("mask_value", MaskValue);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Masking FromConfig(LayerConfig config) => config.Construct<Masking>();
 }

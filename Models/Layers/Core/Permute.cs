@@ -28,4 +28,7 @@ public sealed class Permute : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("dims", Dims);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Permute FromConfig(LayerConfig config) => config.Construct<Permute>();
 }

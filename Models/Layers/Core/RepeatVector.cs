@@ -24,4 +24,7 @@ public sealed class RepeatVector : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("n", N);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static RepeatVector FromConfig(LayerConfig config) => config.Construct<RepeatVector>();
 }

@@ -49,4 +49,7 @@ public sealed class Reshape : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("target_shape", TargetShape);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Reshape FromConfig(LayerConfig config) => config.Construct<Reshape>();
 }

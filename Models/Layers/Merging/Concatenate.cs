@@ -76,4 +76,7 @@ public sealed class Concatenate : Layer
 
     private ArgumentException ListRequired(int received) => new(
         $"A `Concatenate` layer should be called on a list of at least 1 input. Received {received} (Layer \"{Name}\").");
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Concatenate FromConfig(LayerConfig config) => config.Construct<Concatenate>();
 }

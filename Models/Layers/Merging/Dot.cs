@@ -73,4 +73,7 @@ public sealed class Dot : Layer
 
     private ArgumentException TwoInputs(int received) => new(
         $"A `Dot` layer should be called on a list of 2 inputs. Received: {received} inputs (Layer \"{Name}\").");
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Dot FromConfig(LayerConfig config) => config.Construct<Dot>();
 }

@@ -58,8 +58,9 @@ public sealed class Merge : Layer
     public override IReadOnlyList<Tensor?> ComputeMasks(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, int outputCount) =>
         _operation.ComputeMasks(inputs, masks, outputCount);
 
+    /// <summary>Keras 2 and 3 have no Merge: it is saved as the layer its mode names (Add, Concatenate, Dot, …).</summary>
+    public override string ClassName => _operation.ClassName;
+
     /// <inheritdoc />
-    public override LayerConfig GetConfig() => base.GetConfig()
-        .With("mode", Mode).With("concat_axis", ConcatAxis).With("dot_axes", DotAxes)
-        .With("output_shape", null).With("output_shape_type", "raw").With("output_mask", null).With("arguments", new Dictionary<string, object>());
+    public override LayerConfig GetConfig() => _operation.GetConfig();
 }

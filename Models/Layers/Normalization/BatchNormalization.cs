@@ -1,3 +1,4 @@
+using TfFunctional.Saving;
 using TfFunctional.Constraints;
 using TfFunctional.Initializers;
 using TfFunctional.Regularizers;
@@ -56,4 +57,13 @@ public sealed class BatchNormalization : NormalizationLayer
     public override LayerConfig GetConfig() => WithPenalties(WithCenterAndScale(base.GetConfig()
         .With("axis", Axis).With("momentum", Momentum).With("epsilon", Epsilon))
         .With("moving_mean_initializer", MovingMeanInitializer).With("moving_variance_initializer", MovingVarianceInitializer));
+
+    /// <summary>Makes the layer from its Keras config; <c>axis</c> may be written as a one-element list (tf.keras 2).</summary>
+    public static BatchNormalization FromConfig(LayerConfig config)
+    {
+        if (config.Get<int[]?>("axis") is { Length: not 1 } axes)
+            throw new KerasFormatException($"{config.Owner}: config entry 'axis' should name one axis. Received: axis=[{string.Join(", ", axes)}]");
+        if (config.GetNode("axis") is System.Text.Json.Nodes.JsonArray list) config.Json["axis"] = list[0]?.DeepClone();
+        return config.Construct<BatchNormalization>();
+    }
 }

@@ -37,4 +37,7 @@ public sealed class LayerNormalization : NormalizationLayer
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithPenalties(WithCenterAndScale(base.GetConfig()
         .With("axis", Axis.Length == 1 ? Axis[0] : Axis).With("epsilon", Epsilon)));
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static LayerNormalization FromConfig(LayerConfig config) => config.Construct<LayerNormalization>();
 }

@@ -88,4 +88,7 @@ public sealed class GRU : RecurrentLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithCellArguments(base.GetConfig(), RecurrentActivation).With("implementation", 2).With("reset_after", ResetAfter);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static GRU FromConfig(LayerConfig config) => config.Construct<GRU>();
 }

@@ -94,4 +94,7 @@ public sealed class LSTM : RecurrentLayer
         _fused?.Dispose();
         base.Dispose();
     }
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static LSTM FromConfig(LayerConfig config) => config.Construct<LSTM>();
 }

@@ -53,4 +53,7 @@ public sealed class SimpleRNN : RecurrentLayer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithCellArguments(base.GetConfig());
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static SimpleRNN FromConfig(LayerConfig config) => config.Construct<SimpleRNN>();
 }

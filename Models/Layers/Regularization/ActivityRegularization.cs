@@ -23,4 +23,7 @@ public sealed class ActivityRegularization(double l1 = 0.0, double l2 = 0.0, str
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("l1", L1).With("l2", L2);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static ActivityRegularization FromConfig(LayerConfig config) => config.Construct<ActivityRegularization>();
 }

@@ -18,4 +18,7 @@ public sealed class GaussianDropout(double rate, int? seed = null, string? name 
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("rate", Rate).With("seed", Seed);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static GaussianDropout FromConfig(LayerConfig config) => config.Construct<GaussianDropout>();
 }

@@ -18,4 +18,7 @@ public sealed class GaussianNoise(double stddev, int? seed = null, string? name 
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("stddev", Stddev).With("seed", Seed);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static GaussianNoise FromConfig(LayerConfig config) => config.Construct<GaussianNoise>();
 }

@@ -6,4 +6,7 @@ public sealed class SpatialDropout2D(double rate, string? dataFormat = null, str
 {
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("data_format", DataFormat);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static SpatialDropout2D FromConfig(LayerConfig config) => config.Construct<SpatialDropout2D>();
 }

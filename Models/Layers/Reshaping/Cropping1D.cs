@@ -6,4 +6,7 @@ public sealed class Cropping1D(IntOrTuple? cropping = null, string? name = null,
 {
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("cropping", Margins[0]);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Cropping1D FromConfig(LayerConfig config) => config.Construct<Cropping1D>();
 }

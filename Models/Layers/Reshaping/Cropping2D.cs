@@ -13,4 +13,9 @@ public sealed class Cropping2D : SpatialMargins
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("cropping", Margins).With("data_format", DataFormat);
+
+    /// <summary>Makes the layer from its Keras config: <c>cropping</c> is an int, a pair, or ((top, bottom), (left, right)).</summary>
+    public static Cropping2D FromConfig(LayerConfig config) => config.GetNode("cropping") is System.Text.Json.Nodes.JsonArray pairs && pairs.Any(p => p is System.Text.Json.Nodes.JsonArray)
+        ? config.Construct<Cropping2D>(typeof(int[][]))
+        : config.Construct<Cropping2D>(typeof(IntOrTuple?));
 }

@@ -6,4 +6,7 @@ public sealed class UpSampling1D(int size = 2, string? name = null, int?[]? inpu
 {
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("size", Size[0]);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static UpSampling1D FromConfig(LayerConfig config) => config.Construct<UpSampling1D>();
 }

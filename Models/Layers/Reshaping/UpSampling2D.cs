@@ -7,4 +7,7 @@ public sealed class UpSampling2D(IntOrTuple? size = null, string? dataFormat = n
     /// <inheritdoc />
     public override LayerConfig GetConfig() =>
         base.GetConfig().With("size", Size).With("data_format", DataFormat).With("interpolation", Interpolation);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static UpSampling2D FromConfig(LayerConfig config) => config.Construct<UpSampling2D>();
 }

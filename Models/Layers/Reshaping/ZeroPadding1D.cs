@@ -6,4 +6,7 @@ public sealed class ZeroPadding1D(IntOrTuple? padding = null, string? name = nul
 {
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("padding", Margins[0]);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static ZeroPadding1D FromConfig(LayerConfig config) => config.Construct<ZeroPadding1D>();
 }

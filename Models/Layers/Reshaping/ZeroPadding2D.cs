@@ -13,4 +13,9 @@ public sealed class ZeroPadding2D : SpatialMargins
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("padding", Margins).With("data_format", DataFormat);
+
+    /// <summary>Makes the layer from its Keras config: <c>padding</c> is an int, a pair, or ((top, bottom), (left, right)).</summary>
+    public static ZeroPadding2D FromConfig(LayerConfig config) => config.GetNode("padding") is System.Text.Json.Nodes.JsonArray pairs && pairs.Any(p => p is System.Text.Json.Nodes.JsonArray)
+        ? config.Construct<ZeroPadding2D>(typeof(int[][]))
+        : config.Construct<ZeroPadding2D>(typeof(IntOrTuple?));
 }

@@ -58,7 +58,8 @@ public sealed class Bidirectional : Layer
     {
         var config = (JsonObject)layer.GetConfig().Json.DeepClone();
         config["go_backwards"] = !layer.GoBackwards;
-        return (RecurrentLayer)LayerFactory.Create(layer.ClassName, config, new LoadOptions());
+        // The config carries the layer's meaning (a legacy hard sigmoid stays one), so the copy computes the same.
+        return (RecurrentLayer)KerasRegistry.DeserializeLayer(new JsonObject { ["class_name"] = layer.ClassName, ["config"] = config });
     }
 
     /// <inheritdoc />
@@ -139,4 +140,7 @@ public sealed class Bidirectional : Layer
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("merge_mode", MergeMode);
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Bidirectional FromConfig(LayerConfig config) => config.Construct<Bidirectional>();
 }

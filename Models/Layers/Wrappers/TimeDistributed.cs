@@ -60,4 +60,7 @@ public sealed class TimeDistributed : Layer
         yield return (path, Name, []);
         foreach (var group in Layer.KerasWeightTree($"{path}/layer")) yield return group;
     }
+
+    /// <summary>Makes the layer from its Keras config; a missing entry means the constructor's default.</summary>
+    public static TimeDistributed FromConfig(LayerConfig config) => config.Construct<TimeDistributed>();
 }

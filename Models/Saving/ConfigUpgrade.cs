@@ -1,0 +1,276 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TfFunctional.Activations;
+
+namespace TfFunctional.Saving;
+
+/// <summary>
+/// The one upgrade step: rewrites a model config as any Keras wrote it (Keras 1 names, Keras 2 and Keras 3 object
+/// forms, TF.js topologies, version-dependent meanings) into the canonical form that <c>GetConfig</c> writes and every
+/// <c>FromConfig</c> reads: Keras 2/3 keys, plain dtype names, <c>{"class_name", "config"}</c> objects, and meanings
+/// that travel with their objects (Keras 2's <c>hard_sigmoid</c> becomes <c>legacy_hard_sigmoid</c>; a GRU without
+/// <c>reset_after</c> gets <c>false</c>). The model builder reads only that form. <see cref="ToKeras2"/> is its
+/// mirror for the legacy <c>.h5</c> writer.
+/// </summary>
+internal static class ConfigUpgrade
+{
+    private static readonly Dictionary<string, string> Keras1ClassNames = new()
+    {
+        ["Convolution1D"] = "Conv1D", ["Convolution2D"] = "Conv2D", ["Convolution3D"] = "Conv3D",
+        ["Deconvolution2D"] = "Conv2DTranspose", ["AtrousConvolution1D"] = "Conv1D", ["AtrousConvolution2D"] = "Conv2D",
+    };
+
+    /// <summary>Keras 1 keys and their Keras 2 names, for every layer that has them.</summary>
+    private static readonly (string Old, string New)[] Keras1Keys =
+    [
+        ("nb_filter", "filters"), ("filter_length", "kernel_size"), ("subsample_length", "strides"), ("subsample", "strides"),
+        ("border_mode", "padding"), ("atrous_rate", "dilation_rate"), ("init", "kernel_initializer"), ("inner_init", "recurrent_initializer"),
+        ("inner_activation", "recurrent_activation"), ("W_regularizer", "kernel_regularizer"), ("U_regularizer", "recurrent_regularizer"),
+        ("b_regularizer", "bias_regularizer"), ("W_constraint", "kernel_constraint"), ("U_constraint", "recurrent_constraint"),
+        ("b_constraint", "bias_constraint"), ("bias", "use_bias"), ("dropout_W", "dropout"), ("dropout_U", "recurrent_dropout"),
+        ("pool_length", "pool_size"), ("stride", "strides"), ("p", "rate"), ("sigma", "stddev"), ("beta_init", "beta_initializer"),
+        ("gamma_init", "gamma_initializer"),
+    ];
+
+    /// <summary>Keras 1 keys whose Keras 2 name depends on the layer.</summary>
+    private static readonly Dictionary<string, (string Old, string New)[]> Keras1KeysByClass = new()
+    {
+        ["Dense"] = [("output_dim", "units")],
+        ["LSTM"] = [("output_dim", "units")],
+        ["GRU"] = [("output_dim", "units")],
+        ["SimpleRNN"] = [("output_dim", "units")],
+        ["Embedding"] = [("init", "embeddings_initializer"), ("W_regularizer", "embeddings_regularizer"), ("W_constraint", "embeddings_constraint")],
+        ["PReLU"] = [("init", "alpha_initializer")],
+        ["UpSampling1D"] = [("length", "size")],
+    };
+
+    private static readonly Dictionary<string, string> Keras1Initializers = new()
+    {
+        ["zero"] = "zeros", ["one"] = "ones", ["uniform"] = "random_uniform", ["normal"] = "random_normal",
+    };
+
+    /// <summary>The canonical form of a whole model config (<c>{"class_name": ..., "config": ...}</c>) read from a file.</summary>
+    public static JsonObject Upgrade(JsonObject model, LoadOptions dialect)
+    {
+        var copy = (JsonObject)model.DeepClone();
+        UpgradeEntry(copy, dialect);
+        return copy;
+    }
+
+    private static void UpgradeEntry(JsonObject entry, LoadOptions dialect)
+    {
+        entry.Remove("module");
+        entry.Remove("build_config");
+        string className = entry["class_name"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
+        // Keras 3 names user classes "package>Name": the registered name is what a user registers.
+        if (entry["registered_name"] is JsonValue registered && registered.GetValueKind() == JsonValueKind.String
+            && registered.GetValue<string>() is { } registeredName && registeredName != className && KerasRegistry.IsKnownLayer(registeredName))
+            className = registeredName;
+        entry.Remove("registered_name");
+        if (dialect.KerasMajor < 2 && Keras1ClassNames.TryGetValue(className, out var renamed)) className = renamed;
+        entry["class_name"] = className;
+
+        switch (entry["config"])
+        {
+            case JsonArray layers:   // Keras ≤ 2.2 Sequential: a bare list
+                foreach (var layer in layers.OfType<JsonObject>()) UpgradeEntry(layer, dialect);
+                return;
+            case JsonObject config when className is "Sequential" or "Functional" or "Model":
+                config["dtype"] = DTypeName(config["dtype"]);
+                foreach (var layer in (config["layers"] as JsonArray ?? []).OfType<JsonObject>()) UpgradeEntry(layer, dialect);
+                return;
+            case JsonObject config:
+                if (className == "Merge" && dialect.KerasMajor < 2) className = UpgradeMerge(entry, config);
+                UpgradeLayerConfig(className, config, dialect);
+                return;
+        }
+    }
+
+    private static void UpgradeLayerConfig(string className, JsonObject config, LoadOptions dialect)
+    {
+        if (config.ContainsKey("dtype")) config["dtype"] = DTypeName(config["dtype"]);
+        if (dialect.KerasMajor < 2) UpgradeKeras1(className, config);
+        if (config["batch_shape"] is { } batchShape && !config.ContainsKey("batch_input_shape"))
+        {
+            config.Remove("batch_shape");
+            config["batch_input_shape"] = batchShape;
+        }
+        if (className == "InputLayer" && config["input_dtype"] is { } inputDType && config["dtype"] is null)
+            config["dtype"] = inputDType.DeepClone();
+
+        foreach (var key in config.Select(p => p.Key).ToArray())
+        {
+            var value = config[key];
+            if (key.EndsWith("activation", StringComparison.Ordinal)) config[key] = Activation(value, dialect);
+            else if (value is JsonObject nested && nested.ContainsKey("class_name")) UpgradeObject(nested, key, dialect);
+            else if (value is JsonValue name && name.GetValueKind() == JsonValueKind.String && key.EndsWith("initializer", StringComparison.Ordinal)
+                     && Keras1Initializers.TryGetValue(name.GetValue<string>(), out var initializer))
+                config[key] = initializer;
+        }
+
+        switch (className)
+        {
+            // Before Keras 2.3 (and in TF.js) the reset gate came before the recurrent matmul, and configs had no flag.
+            case "GRU" when !config.ContainsKey("reset_after"):
+                config["reset_after"] = false;
+                break;
+            // Keras 2 named the slope alpha; Keras 3 negative_slope (and still takes alpha).
+            case "LeakyReLU" when config["alpha"] is { } alpha:
+                config.Remove("alpha");
+                if (!config.ContainsKey("negative_slope")) config["negative_slope"] = alpha;
+                break;
+            // The wrapper decides whether masked steps output zeros (Keras sets zero_output_for_mask itself).
+            case "Bidirectional":
+                foreach (var key in new[] { "layer", "backward_layer" })
+                    (config[key]?["config"] as JsonObject)?.Remove("zero_output_for_mask");
+                break;
+        }
+    }
+
+    /// <summary>Nested objects: a wrapped layer or model, or an initializer, regularizer or constraint.</summary>
+    private static void UpgradeObject(JsonObject nested, string key, LoadOptions dialect)
+    {
+        if (key is "layer" or "backward_layer" || key.EndsWith("activation", StringComparison.Ordinal))
+        {
+            UpgradeEntry(nested, dialect);
+            return;
+        }
+        nested.Remove("module");
+        nested.Remove("registered_name");
+        // Keras 3 names two initializer classes longer than their public aliases.
+        if (nested["class_name"] is JsonValue c && c.GetValueKind() == JsonValueKind.String && c.GetValue<string>() is "IdentityInitializer" or "OrthogonalInitializer")
+            nested["class_name"] = c.GetValue<string>()[..^"Initializer".Length];
+        if (nested["config"] is JsonObject settings) settings.Remove("dtype");
+    }
+
+    private static JsonNode? Activation(JsonNode? value, LoadOptions dialect)
+    {
+        switch (value)
+        {
+            case JsonValue name when name.GetValueKind() == JsonValueKind.String:
+                // Keras ≤ 2.x and TF.js mean clip(0.2x + 0.5, 0, 1) by hard_sigmoid; Keras 3 means relu6(x + 3) / 6.
+                return name.GetValue<string>() == "hard_sigmoid" && dialect.LegacyHardSigmoid
+                    ? ActivationFunction.LegacyHardSigmoidName : name.DeepClone();
+            case JsonObject function when function["class_name"] is JsonValue c && c.GetValueKind() == JsonValueKind.String
+                                          && c.GetValue<string>() is "function" or "Function":
+                // Keras 3 may write a function object: {"class_name": "function", "config": "relu"} (or {"name": ...}).
+                var inner = function["config"] is JsonObject o ? o["name"] : function["config"];
+                return Activation(inner?.DeepClone(), dialect);
+            case JsonObject layer:
+                var copy = (JsonObject)layer.DeepClone();
+                UpgradeEntry(copy, dialect);
+                return copy;
+            default:
+                return value?.DeepClone();
+        }
+    }
+
+    private static void UpgradeKeras1(string className, JsonObject config)
+    {
+        foreach (var (old, current) in Keras1KeysByClass.GetValueOrDefault(className, []).Concat(Keras1Keys))
+            if (config.ContainsKey(old) && !config.ContainsKey(current))
+            {
+                var value = config[old];
+                config.Remove(old);
+                config[current] = value;
+            }
+        // Keras 1 sized 2-D and 3-D kernels by nb_row, nb_col (and kernel_dim1, 2, 3).
+        if (!config.ContainsKey("kernel_size"))
+        {
+            var size = new[] { "kernel_dim1", "kernel_dim2", "kernel_dim3", "nb_row", "nb_col" }.Where(config.ContainsKey).ToArray();
+            if (size.Length > 0)
+            {
+                config["kernel_size"] = new JsonArray(size.Select(k => config[k]!.DeepClone()).ToArray());
+                foreach (var k in size) config.Remove(k);
+            }
+        }
+        if (config["dim_ordering"] is JsonValue ordering)
+        {
+            config.Remove("dim_ordering");
+            config["data_format"] = ordering.GetValue<string>() == "th" ? "channels_first" : "channels_last";
+        }
+        if (config["forget_bias_init"] is JsonValue forgetBias)
+        {
+            config.Remove("forget_bias_init");
+            config["unit_forget_bias"] = forgetBias.GetValue<string>() == "one";
+        }
+        // Keras 1's BatchNormalization mode 0 is the feature-wise normalization of Keras 2; Embedding's dropout 0 is none.
+        if (className == "BatchNormalization" && config["mode"] is JsonValue mode && mode.GetValueKind() == JsonValueKind.Number && mode.GetValue<double>() == 0)
+            config.Remove("mode");
+        if (className == "Embedding" && config["dropout"] is JsonValue dropout && dropout.GetValueKind() == JsonValueKind.Number && dropout.GetValue<double>() == 0)
+            config.Remove("dropout");
+        foreach (var key in config.Select(p => p.Key).ToArray())
+            if (config[key] is JsonObject legacy && legacy["name"] is JsonValue legacyName && !legacy.ContainsKey("class_name"))
+                config[key] = Keras1Object(legacyName.GetValue<string>(), legacy);
+    }
+
+    /// <summary>Keras 1 wrote regularizers and constraints flat: <c>{"name": "L1L2Regularizer", "l1": 0, "l2": 0.01}</c>.</summary>
+    private static JsonObject Keras1Object(string name, JsonObject legacy)
+    {
+        var settings = new JsonObject();
+        foreach (var (key, value) in legacy)
+            if (key != "name") settings[key == "m" ? "max_value" : key] = value?.DeepClone();
+        string className = name switch
+        {
+            "WeightRegularizer" or "L1L2Regularizer" => "L1L2",
+            "maxnorm" or "MaxNorm" => "MaxNorm",
+            "nonneg" or "NonNeg" => "NonNeg",
+            "unitnorm" or "UnitNorm" => "UnitNorm",
+            _ => name,
+        };
+        return new JsonObject { ["class_name"] = className, ["config"] = settings };
+    }
+
+    /// <summary>Keras 1's <c>Merge(mode=...)</c> is the Keras 2 layer its mode names (as Keras 2's own conversion did).</summary>
+    private static string UpgradeMerge(JsonObject entry, JsonObject config)
+    {
+        string mode = config["mode"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? m.GetValue<string>()
+            : throw new KerasFormatException($"Layer '{config["name"]}' (Merge): config entry 'mode' should be one of sum, mul, concat, ave, max, dot, cos (a Python function cannot run here).");
+        var axes = config["dot_axes"]?.DeepClone() ?? -1;
+        var axis = config["concat_axis"]?.DeepClone() ?? -1;
+        foreach (var key in new[] { "mode", "mode_type", "concat_axis", "dot_axes", "output_shape", "output_shape_type", "output_mask", "output_mask_type", "arguments" })
+            config.Remove(key);
+        string className = mode switch
+        {
+            "sum" => "Add", "mul" => "Multiply", "ave" => "Average", "max" => "Maximum", "concat" => "Concatenate", "dot" or "cos" => "Dot",
+            _ => throw new KerasFormatException($"Layer '{config["name"]}' (Merge): unknown merge mode '{mode}'; expected sum, mul, concat, ave, max, dot or cos."),
+        };
+        if (className == "Concatenate") config["axis"] = axis;
+        if (className == "Dot")
+        {
+            config["axes"] = axes;
+            config["normalize"] = mode == "cos";
+        }
+        entry["class_name"] = className;
+        return className;
+    }
+
+    private static JsonNode? DTypeName(JsonNode? dtype) => dtype switch
+    {
+        // Keras 3 writes a DTypePolicy; mixed precision computes in float32 here (variables are float32 either way).
+        JsonObject policy => (policy["config"]?["name"]?.GetValue<string>() ?? "float32") switch
+        {
+            "mixed_float16" or "mixed_bfloat16" => "float32",
+            var name => name,
+        },
+        null => null,
+        _ => dtype.DeepClone(),
+    };
+
+    /// <summary>
+    /// The mirror step for the legacy <c>.h5</c> writer: a canonical layer config in the keys and names tf.keras 2 reads
+    /// (Keras 2's hard_sigmoid under its own name, LeakyReLU's slope as <c>alpha</c>).
+    /// </summary>
+    public static void ToKeras2(string className, JsonObject config)
+    {
+        foreach (var key in config.Select(p => p.Key).ToArray())
+            if (key.EndsWith("activation", StringComparison.Ordinal) && config[key] is JsonValue name
+                && name.GetValueKind() == JsonValueKind.String && name.GetValue<string>() == ActivationFunction.LegacyHardSigmoidName)
+                config[key] = "hard_sigmoid";
+        if (className == "LeakyReLU" && config["negative_slope"] is { } slope)
+        {
+            config.Remove("negative_slope");
+            config["alpha"] = slope;
+        }
+    }
+}
