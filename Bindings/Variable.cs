@@ -101,7 +101,9 @@ public sealed class Variable : IDisposable
     public void Assign(Array value)
     {
         using var scope = torch.NewDisposeScope();
-        Assign(Ops.FromArray(value, DType));
+        var tensor = Ops.FromArray(value, DType);
+        // .NET has no 0-d arrays: a scalar variable takes its value as a one-element array.
+        Assign(Shape.Rank == 0 && tensor.Shape == new Shape(1) ? Ops.Reshape(tensor, []) : tensor);
     }
 
     /// <summary>Copies values given flat, in row-major Keras layout, into the variable (one copy, no intermediate array).</summary>

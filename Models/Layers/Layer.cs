@@ -135,7 +135,8 @@ public abstract class Layer : IDisposable
         {
             var expected = variables[i].Shape;
             var received = ArrayShape(weights[i]);
-            if (expected != received)
+            // .NET has no 0-d arrays: GetWeights gives a scalar weight as one element, and takes it back so.
+            if (expected != received && !(expected.Rank == 0 && received == new Shape(1)))
                 throw new ArgumentException(
                     $"Layer {Name} weight shape {expected} is not compatible with provided weight shape {received} " +
                     $"(weight {i}: '{variables[i].Path}').");
@@ -501,6 +502,10 @@ public abstract class Layer : IDisposable
         var config = new LayerConfig(new()).With("name", Name).With("trainable", Trainable).With("dtype", DType.KerasName());
         if (BatchInputShape is not null)
             config.With("batch_input_shape", BatchInputShape);
+        // Wrapped layers are part of the config (Keras's serialize_keras_object(self.layer)), so FromConfig can rebuild them.
+        foreach (var (key, inner) in NestedLayers)
+            config.With(key, inner is Model ? Saving.ModelConfig.SerializeLayer(inner, Saving.ConfigFormat.Keras2)
+                : new System.Text.Json.Nodes.JsonObject { ["class_name"] = inner.ClassName, ["config"] = inner.GetConfig().Json });
         return config;
     }
 

@@ -64,15 +64,17 @@ internal static class KerasWeightsFile
         return group;
     }
 
-    internal static Array ToArray(Variable variable)
+    /// <summary>The dataset value of a variable: an array in Keras layout, or a lone value for a scalar weight (Keras writes shape ()).</summary>
+    internal static object ToArray(Variable variable)
     {
         using var scope = Ops.NewScope();
-        return variable.DType switch
+        Array values = variable.DType switch
         {
             DType.Float64 => variable.KerasValue.ToNDArray<double>(),
             DType.Int32 => variable.KerasValue.ToNDArray<int>(),
             DType.Int64 => variable.KerasValue.ToNDArray<long>(),
             _ => variable.KerasValue.ToNDArray<float>(),
         };
+        return variable.Shape.Rank == 0 ? values.GetValue(0)! : values;
     }
 }

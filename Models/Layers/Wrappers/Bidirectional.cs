@@ -26,8 +26,10 @@ public sealed class Bidirectional : Layer
             $"`backward_layer` must be a recurrent layer. Received: {backwardLayer.ClassName}.", nameof(backwardLayer)));
         if (backward.ReturnSequences != forward.ReturnSequences || backward.ReturnState != forward.ReturnState)
             throw new ArgumentException("Forward layer and backward layer should have the same `return_sequences` and `return_state`.", nameof(backwardLayer));
-        forward.Rename("forward_" + forward.Name);
-        if (backwardLayer is null) backward.Rename("backward_" + layer.Name);
+        // Keras 3's names: a layer rebuilt from a saved config is already called forward_…, and keeps that name.
+        string original = forward.Name;
+        forward.Rename("forward_" + RemovePrefix(original, "forward_"));
+        if (backwardLayer is null) backward.Rename("backward_" + RemovePrefix(original, "backward_"));
         forward.ZeroOutputForMask = backward.ZeroOutputForMask = forward.ReturnSequences;
         Forward = forward;
         Backward = backward;
@@ -53,6 +55,8 @@ public sealed class Bidirectional : Layer
 
     /// <inheritdoc />
     protected override bool InputSpecCoversAllInputs => false;
+
+    private static string RemovePrefix(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
 
     private static RecurrentLayer Copy(RecurrentLayer layer)
     {
