@@ -35,6 +35,11 @@ internal static class KerasFiles
         {
             return read();
         }
+        catch (KerasFormatException e) when (!e.Message.StartsWith(fileName, StringComparison.Ordinal))
+        {
+            // Config readers name the layer and the entry; the file is named here, once for all of them.
+            throw new KerasFormatException($"{fileName}: {e.Message}", e.InnerException);
+        }
         catch (Exception e) when (e is not KerasFormatException)
         {
             // A corrupt size field makes readers ask for impossible arrays (OutOfMemoryException): the file is at fault.

@@ -67,54 +67,62 @@ internal static class ModelLoader
         return model;
     }
 
-    private sealed record PendingNode(Layer Layer, JsonNode Spec);
+    /// <summary>A layer of the config and its calls still to make, in file order.</summary>
+    private sealed record PendingLayer(string Name, Layer Layer, Queue<JsonNode> Calls);
 
     private static Model LoadFunctional(JsonObject config)
     {
         var layers = config["layers"] as JsonArray ?? throw new KerasFormatException("Functional config has no layers.");
         var byName = new Dictionary<string, Layer>();
-        var pending = new List<PendingNode>();
+        var pending = new List<PendingLayer>();
         // The outputs of each call made while rebuilding, under the index the file uses for it.
         var calls = new Dictionary<(string Layer, int Node), IReadOnlyList<KerasTensor>>();
         foreach (var entry in layers.OfType<JsonObject>())
         {
             var layer = KerasRegistry.DeserializeLayer(entry);
-            string name = entry["name"] is System.Text.Json.Nodes.JsonValue entryName && entryName.GetValueKind() == System.Text.Json.JsonValueKind.String
+            string name = entry["name"] is JsonValue entryName && entryName.GetValueKind() == System.Text.Json.JsonValueKind.String
                 ? entryName.GetValue<string>() : layer.Name;
-            byName[name] = layer;
+            if (!byName.TryAdd(name, layer))
+                throw new KerasFormatException($"The model config defines layer '{name}' twice; layer names must be unique.");
             if (layer is InputLayer input) calls[(name, 0)] = [input.Tensor];
-            foreach (var node in entry["inbound_nodes"] as JsonArray ?? [])
-                if (node is not null) pending.Add(new PendingNode(layer, node));
+            var nodes = new Queue<JsonNode>((entry["inbound_nodes"] as JsonArray ?? []).Where(n => n is not null)!);
+            if (nodes.Count > 0) pending.Add(new PendingLayer(name, layer, nodes));
         }
         // Our nested models keep Keras 2's own node at index 0, so their calls are 1, 2, …; Keras 2 configs number
         // them that way too, Keras 3 configs from 0.
         var made = byName.Keys.ToDictionary(n => n, n => byName[n] is Model ? 1 : 0);
         bool keras3Nodes = layers.OfType<JsonObject>().Any(l => (l["inbound_nodes"] as JsonArray)?.FirstOrDefault() is JsonObject);
 
-        while (pending.Count > 0)
+        // Sweeps over the layers in file order, making each layer's calls in its own file order (so a shared layer's
+        // calls get the node indices the file gives them) as soon as their inputs exist. Keras writes layers in an
+        // order where one sweep makes everything: loading is linear in the size of the config.
+        int remaining = pending.Sum(p => p.Calls.Count);
+        while (remaining > 0)
         {
             bool progress = false;
-            for (int i = 0; i < pending.Count; i++)
+            foreach (var (name, layer, queue) in pending)
             {
-                var (layer, spec) = pending[i];
-                // A shared layer's calls are made in file order, so each gets the node index the file gives it.
-                if (pending.Take(i).Any(p => ReferenceEquals(p.Layer, layer))) continue;
-                var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, keras3Nodes, out bool asList);
-                if (inputs is null) continue;
-                if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
-                var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
-                string name = byName.First(p => ReferenceEquals(p.Value, layer)).Key;
-                calls[(name, made[name]++)] = outputs;
-                pending.RemoveAt(i);
-                progress = true;
-                break;
+                while (queue.Count > 0)
+                {
+                    var spec = queue.Peek();
+                    var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, keras3Nodes, out bool asList);
+                    if (inputs is null) break;
+                    if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
+                    var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
+                    calls[(name, made[name]++)] = outputs;
+                    queue.Dequeue();
+                    remaining--;
+                    progress = true;
+                }
             }
             if (!progress)
             {
-                var missing = pending.SelectMany(p => References(p.Spec, p.Layer.TensorArgumentNames)).Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
+                var stuck = pending.Where(p => p.Calls.Count > 0).ToArray();
+                var missing = stuck.SelectMany(p => p.Calls.SelectMany(c => References(c, p.Layer.TensorArgumentNames)))
+                    .Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
                 throw new KerasFormatException(missing.Length > 0
                     ? $"The model config references layer(s) that it does not define: {string.Join(", ", missing)}."
-                    : $"The model config's inbound nodes cannot be resolved (a cycle or a missing node index) at layer '{pending[0].Layer.Name}'.");
+                    : $"The model config's inbound nodes cannot be resolved (a cycle or a missing node index) at layer '{stuck[0].Name}'.");
             }
         }
 

@@ -214,4 +214,29 @@ internal static class Workloads
             File.Delete(path);
         }
     }
+
+    /// <summary>Load time against the number of layers (a chain of Dense(2)): it must grow linearly.</summary>
+    public static void LoadScaling(bool quick)
+    {
+        Console.WriteLine("\nLoading a chain of N Dense(2) layers from .keras (median of 3):");
+        foreach (int layers in quick ? new[] { 1000, 4000 } : [1000, 4000, 10000])
+        {
+            Keras.ClearSession();
+            var input = Keras.Input(shape: [2]);
+            var x = input;
+            for (int i = 0; i < layers; i++) x = new Dense(2).Call(x);
+            using var model = new Model(input, x);
+            string path = Path.Combine(Path.GetTempPath(), $"tffunctional-bench-{Guid.NewGuid():N}.keras");
+            model.Save(path);
+            try
+            {
+                var load = Timing.Single("load", () => Keras.LoadModel(path).Dispose(), 3, warmup: 0);
+                Console.WriteLine($"  {layers,6} layers: {load.MedianMs / 1000:F2} s ({load.MedianMs * 1000 / layers:F0} µs per layer)");
+            }
+            finally
+            {
+                File.Delete(path);
+            }
+        }
+    }
 }
