@@ -38,6 +38,10 @@ internal static class KerasArchive
         }
         using (zip)
         {
+            // Python's zipfile reads the last of two same-named members, .NET the first: a file that has two is refused.
+            var duplicate = zip.Entries.GroupBy(e => e.FullName).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+                throw new KerasFormatException($"{fileName}: the archive holds {duplicate.Count()} members named '{duplicate.Key}'; a .keras file has one of each.");
             var configEntry = zip.GetEntry("config.json")
                 ?? throw new KerasFormatException($"{fileName}: the archive has no config.json (entries: {string.Join(", ", zip.Entries.Select(e => e.FullName))}).");
             var config = ParseJson(configEntry, fileName) as JsonObject

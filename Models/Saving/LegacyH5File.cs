@@ -137,9 +137,19 @@ internal static class LegacyH5File
         foreach (var (layer, layerGroup, weightNames) in pairs)
         {
             var variables = LegacyWeights(layer);
-            var values = weightNames.Select(w => layerGroup.LinkExists(w)
-                ? H5Values.ReadFlatWithShape(layerGroup.Dataset(w))
-                : throw new KerasFormatException($"{fileName}: layer '{layer.Name}' lists weight '{w}', which the file does not hold.")).ToList();
+            var datasets = weightNames.Select(w => layerGroup.LinkExists(w)
+                ? layerGroup.Dataset(w)
+                : throw new KerasFormatException($"{fileName}: layer '{layer.Name}' lists weight '{w}', which the file does not hold.")).ToArray();
+            // Sizes are checked before anything is read (the legacy conversions below regroup values but keep their number).
+            long held = datasets.Sum(d => d.Space.Dimensions.Aggregate(1UL, (p, n) => checked(p * n)) is var size && size <= long.MaxValue ? (long)size : long.MaxValue);
+            long expected = variables.Sum(v => v.Shape.Size ?? 0);
+            if (held != expected)
+            {
+                if (skipMismatch) continue;
+                problems.Add($"layer '{layer.Name}' ({layer.ClassName}) holds {expected} weight values, but the file's weights {string.Join(", ", weightNames)} hold {held}");
+                continue;
+            }
+            var values = datasets.Select((d, i) => H5Values.ReadFlatWithShape(d, $"{layer.Name}/{weightNames[i]}")).ToList();
             values = LegacyConversions.Apply(layer, values, options);
             if (values.Count != variables.Count)
             {

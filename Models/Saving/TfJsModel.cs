@@ -25,21 +25,31 @@ internal static class TfJsModel
         var weights = new List<(string Name, Shape Shape, float[] Values)>();
         foreach (var group in manifest.OfType<JsonObject>())
         {
-            using var buffer = new MemoryStream();
-            foreach (var shard in group["paths"]!.AsArray())
+            // The manifest says how many bytes each group's shards hold; only those bytes are read, from files inside
+            // the model's own folder.
+            var entries = (group["weights"] as JsonArray ?? throw new KerasFormatException($"{fileName}: a weightsManifest group has no 'weights' list."))
+                .OfType<JsonObject>().Select(entry => ManifestEntry(entry, fileName)).ToArray();
+            long needed = entries.Sum(e => e.Bytes);
+            var shardPaths = (group["paths"] as JsonArray ?? throw new KerasFormatException($"{fileName}: a weightsManifest group has no 'paths' list."))
+                .Select(shard => ShardPath(folder, shard, fileName)).ToArray();
+            long available = shardPaths.Sum(p => new FileInfo(p).Length);
+            if (available < needed)
+                throw new KerasFormatException($"{fileName}: the weight shards {string.Join(", ", shardPaths.Select(Path.GetFileName))} hold {available} bytes, but the manifest's weights need {needed}.");
+            if (needed > int.MaxValue)
+                throw new KerasFormatException($"{fileName}: a weightsManifest group needs {needed} bytes, more than one buffer can hold.");
+            var bytes = new byte[needed];
+            int filled = 0;
+            foreach (string shardPath in shardPaths)
             {
-                string shardPath = Path.Combine(folder, shard!.GetValue<string>());
-                if (!File.Exists(shardPath)) throw new KerasFormatException($"{fileName}: weight shard '{shard}' is missing.");
+                if (filled == bytes.Length) break;
                 using var stream = File.OpenRead(shardPath);
-                stream.CopyTo(buffer);
+                filled += stream.ReadAtLeast(bytes.AsSpan(filled), bytes.Length - filled, throwOnEndOfStream: false);
             }
-            var bytes = buffer.ToArray();
+            if (filled < bytes.Length)
+                throw new KerasFormatException($"{fileName}: the weight shards ended after {filled} of {needed} bytes.");
             int offset = 0;
-            foreach (var entry in group["weights"]!.AsArray().OfType<JsonObject>())
+            foreach (var (entry, name, shape, count, _) in entries)
             {
-                string name = entry["name"]!.GetValue<string>();
-                var shape = new Shape(entry["shape"]!.AsArray().Select(d => (int?)d!.GetValue<int>()).ToArray());
-                int count = (int)(shape.Size ?? 0);
                 var values = Decode(bytes, ref offset, count, entry, fileName, name);
                 weights.Add((name, shape, values));
             }
@@ -66,6 +76,45 @@ internal static class TfJsModel
         }
         if (problems.Count > 0) throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
         return model;
+    }
+
+    private static (JsonObject Entry, string Name, Shape Shape, int Count, long Bytes) ManifestEntry(JsonObject entry, string fileName)
+    {
+        string name = entry["name"] is JsonValue n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>()
+            : throw new KerasFormatException($"{fileName}: a weightsManifest entry has no name: {entry.ToJsonString()}");
+        var dims = (entry["shape"] as JsonArray ?? throw new KerasFormatException($"{fileName}: weightsManifest entry '{name}' has no shape."))
+            .Select(d => d is JsonValue v && v.TryGetValue(out int size) && size >= 0 ? size
+                : throw new KerasFormatException($"{fileName}: weightsManifest entry '{name}' has a malformed shape {entry["shape"]!.ToJsonString()}.")).ToArray();
+        long count = dims.Aggregate(1L, (p, d) => p * d > int.MaxValue ? int.MaxValue + 1L : p * d);
+        if (count > int.MaxValue) throw new KerasFormatException($"{fileName}: weightsManifest entry '{name}' has {entry["shape"]!.ToJsonString()}, too many values for one weight.");
+        var quantization = entry["quantization"] as JsonObject;
+        string dtype = quantization?["dtype"]?.GetValue<string>() ?? entry["dtype"]?.GetValue<string>() ?? "float32";
+        int width = dtype switch { "float32" or "int32" => 4, "uint16" or "float16" => 2, "uint8" => 1, _ => 0 };
+        if (width == 0) throw new KerasFormatException($"{fileName}: weight '{name}' has unsupported dtype '{dtype}'.");
+        return (entry, name, new Shape(dims.Select(d => (int?)d).ToArray()), (int)count, count * width);
+    }
+
+    /// <summary>A shard path from the manifest: a relative path to a regular file inside the model's folder, nothing else.</summary>
+    private static string ShardPath(string folder, JsonNode? shard, string fileName)
+    {
+        string relative = shard is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>()
+            : throw new KerasFormatException($"{fileName}: a weight shard path is not a string: {shard?.ToJsonString() ?? "null"}.");
+        string full = Path.GetFullPath(Path.Combine(folder, relative));
+        string root = Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar;
+        if (Path.IsPathRooted(relative) || !full.StartsWith(root, StringComparison.Ordinal))
+            throw new KerasFormatException($"{fileName}: weight shard '{relative}' is outside the model's folder; a model may only read its own shards.");
+        var info = new FileInfo(full);
+        if (!info.Exists) throw new KerasFormatException($"{fileName}: weight shard '{relative}' is missing.");
+        // A link may point anywhere (a device, a file elsewhere): follow it and check where it lands.
+        if (info.LinkTarget is not null)
+        {
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (target is null || !Path.GetFullPath(target.FullName).StartsWith(root, StringComparison.Ordinal))
+                throw new KerasFormatException($"{fileName}: weight shard '{relative}' links outside the model's folder.");
+            info = new FileInfo(target.FullName);
+        }
+        // A device or pipe reports no length, so the size check of the caller refuses it before any read.
+        return info.FullName;
     }
 
     private static float[] Decode(byte[] bytes, ref int offset, int count, JsonObject entry, string fileName, string name)
