@@ -23,6 +23,10 @@ public partial class Model
     /// <summary>The optimizer given to <see cref="Compile"/>, or null before.</summary>
     public Optimizer? Optimizer => _compiled?.Optimizer;
 
+    /// <summary>What <c>Compile</c> was given, per output (for the compile config that files record), or null before <c>Compile</c>.</summary>
+    internal (Optimizer Optimizer, Loss?[] Losses, double[] LossWeights, Metric[][] Metrics)? CompileArguments =>
+        _compiled is { } c ? (c.Optimizer, c.Losses, c.LossWeights, c.Metrics) : null;
+
     /// <summary>
     /// Configures training, as Keras's <c>compile</c>: the optimizer (a name or object; Keras's default is rmsprop), the
     /// loss for every output or per output, the weight of each output's loss, and the metrics.

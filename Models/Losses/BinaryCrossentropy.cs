@@ -31,4 +31,7 @@ public sealed class BinaryCrossentropy(bool fromLogits = false, double labelSmoo
         config["label_smoothing"] = labelSmoothing;
         return config;
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static BinaryCrossentropy FromConfig(Layers.LayerConfig config) => config.Construct<BinaryCrossentropy>();
 }

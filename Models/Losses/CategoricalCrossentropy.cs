@@ -33,4 +33,7 @@ public sealed class CategoricalCrossentropy(bool fromLogits = false, double labe
         config["axis"] = axis;
         return config;
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static CategoricalCrossentropy FromConfig(Layers.LayerConfig config) => config.Construct<CategoricalCrossentropy>();
 }

@@ -11,4 +11,7 @@ public sealed class CategoricalHinge(string name = "categorical_hinge") : Loss(n
         var negative = Ops.Max(Ops.Multiply(Ops.Subtract(Ops.Ones([1], yPred.DType), y), yPred), -1);
         return Ops.Relu(Ops.Add(Ops.Subtract(negative, positive), Ops.Ones([1], yPred.DType)));
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static CategoricalHinge FromConfig(Layers.LayerConfig config) => config.Construct<CategoricalHinge>();
 }

@@ -9,4 +9,7 @@ public sealed class CosineSimilarity(string name = "cosine_similarity") : Loss(n
         var y = Ops.L2Normalize(Align(yTrue, yPred), -1);
         return Ops.Multiply(Ops.Sum(Ops.Multiply(y, Ops.L2Normalize(yPred, -1)), -1), -1.0);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static CosineSimilarity FromConfig(Layers.LayerConfig config) => config.Construct<CosineSimilarity>();
 }

@@ -21,4 +21,7 @@ public sealed class Huber(double delta = 1.0, string name = "huber_loss") : Loss
         config["delta"] = delta;
         return config;
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static Huber FromConfig(Layers.LayerConfig config) => config.Construct<Huber>();
 }

@@ -10,4 +10,7 @@ public sealed class KLDivergence(string name = "kl_divergence") : Loss(name)
         var p = Ops.Clip(yPred, Epsilon, 1);
         return Ops.Sum(Ops.Multiply(y, Ops.Log(Ops.Divide(y, p))), -1);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static KLDivergence FromConfig(Layers.LayerConfig config) => config.Construct<KLDivergence>();
 }

@@ -10,4 +10,7 @@ public sealed class LogCosh(string name = "log_cosh") : Loss(name)
         var value = Ops.Subtract(Ops.Add(x, Ops.Softplus(Ops.Multiply(x, -2.0))), Ops.Full([], Math.Log(2.0), yPred.DType));
         return Ops.Mean(value, -1);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static LogCosh FromConfig(Layers.LayerConfig config) => config.Construct<LogCosh>();
 }

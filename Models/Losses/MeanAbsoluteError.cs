@@ -5,4 +5,7 @@ public sealed class MeanAbsoluteError(string name = "mean_absolute_error") : Los
 {
     /// <inheritdoc />
     public override Tensor Call(Tensor yTrue, Tensor yPred) => Ops.Mean(Ops.Abs(Ops.Subtract(Align(yTrue, yPred), yPred)), -1);
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MeanAbsoluteError FromConfig(Layers.LayerConfig config) => config.Construct<MeanAbsoluteError>();
 }

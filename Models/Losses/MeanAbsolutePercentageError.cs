@@ -10,4 +10,7 @@ public sealed class MeanAbsolutePercentageError(string name = "mean_absolute_per
         var ratio = Ops.Divide(Ops.Abs(Ops.Subtract(y, yPred)), Ops.ClipMin(Ops.Abs(y), Epsilon));
         return Ops.Multiply(Ops.Mean(ratio, -1), 100.0);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MeanAbsolutePercentageError FromConfig(Layers.LayerConfig config) => config.Construct<MeanAbsolutePercentageError>();
 }

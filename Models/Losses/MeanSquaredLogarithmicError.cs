@@ -11,4 +11,7 @@ public sealed class MeanSquaredLogarithmicError(string name = "mean_squared_loga
         var b = Ops.Log(Ops.Add(Ops.ClipMin(y, Epsilon), Ops.Ones([1], yPred.DType)));
         return Ops.Mean(Ops.Square(Ops.Subtract(a, b)), -1);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static MeanSquaredLogarithmicError FromConfig(Layers.LayerConfig config) => config.Construct<MeanSquaredLogarithmicError>();
 }

@@ -25,4 +25,7 @@ public sealed class SparseCategoricalCrossentropy(bool fromLogits = false, strin
         config["from_logits"] = fromLogits;
         return config;
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static SparseCategoricalCrossentropy FromConfig(Layers.LayerConfig config) => config.Construct<SparseCategoricalCrossentropy>();
 }

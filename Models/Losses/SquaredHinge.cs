@@ -9,4 +9,7 @@ public sealed class SquaredHinge(string name = "squared_hinge") : Loss(name)
         var y = SignedLabels(Align(yTrue, yPred));
         return Ops.Mean(Ops.Square(Ops.Relu(Ops.Subtract(Ops.Ones([1], yPred.DType), Ops.Multiply(y, yPred)))), -1);
     }
+
+    /// <summary>Makes the loss from its Keras config; a missing entry means the constructor's default.</summary>
+    public static SquaredHinge FromConfig(Layers.LayerConfig config) => config.Construct<SquaredHinge>();
 }

@@ -6,7 +6,19 @@ public sealed class Adadelta(double learningRate = 0.001, double rho = 0.95, dou
     : Optimizer(learningRate, clipnorm, clipvalue, globalClipnorm, name)
 {
     /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject GetConfig()
+    {
+        var config = base.GetConfig();
+        config["rho"] = rho;
+        config["epsilon"] = epsilon;
+        return config;
+    }
+
+    /// <inheritdoc />
     protected override void Update(Variable variable, Tensor gradient, double learningRate) =>
         OptimizerKernels.Adadelta(variable, gradient, Slot(variable, "accumulated_grad"), Slot(variable, "accumulated_delta_var"),
             learningRate, rho, epsilon);
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static Adadelta FromConfig(Layers.LayerConfig config) => FromConfig<Adadelta>(config);
 }

@@ -31,4 +31,7 @@ public sealed class Adagrad : Optimizer
         config["epsilon"] = Epsilon;
         return config;
     }
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static Adagrad FromConfig(Layers.LayerConfig config) => FromConfig<Adagrad>(config);
 }

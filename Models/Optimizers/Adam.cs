@@ -6,7 +6,7 @@ namespace TfFunctional.Optimizers;
 public sealed class Adam : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Adam(double learningRate = 0.001, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+    public Adam(double learningRate = 0.001, [Saving.ConfigKey("beta_1")] double beta1 = 0.9, [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
         double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adam")
         : base(learningRate, clipnorm, clipvalue, globalClipnorm, name)
     {
@@ -43,4 +43,7 @@ public sealed class Adam : Optimizer
         config["amsgrad"] = Amsgrad;
         return config;
     }
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static Adam FromConfig(Layers.LayerConfig config) => FromConfig<Adam>(config);
 }

@@ -6,7 +6,7 @@ public sealed class AdamW : Optimizer
     private readonly Adam _adam;
 
     /// <summary>Creates the optimizer.</summary>
-    public AdamW(double learningRate = 0.001, double weightDecay = 0.004, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7,
+    public AdamW(double learningRate = 0.001, double weightDecay = 0.004, [Saving.ConfigKey("beta_1")] double beta1 = 0.9, [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7,
         bool amsgrad = false, double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adamw")
         : base(learningRate, clipnorm, clipvalue, globalClipnorm, name)
     {
@@ -15,5 +15,19 @@ public sealed class AdamW : Optimizer
     }
 
     /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject GetConfig()
+    {
+        var config = base.GetConfig();
+        config["beta_1"] = _adam.Beta1;
+        config["beta_2"] = _adam.Beta2;
+        config["epsilon"] = _adam.Epsilon;
+        config["amsgrad"] = _adam.Amsgrad;
+        return config;
+    }
+
+    /// <inheritdoc />
     protected override void Update(Variable variable, Tensor gradient, double learningRate) => _adam.UpdateAt(variable, gradient, learningRate, Iterations);
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static AdamW FromConfig(Layers.LayerConfig config) => FromConfig<AdamW>(config);
 }

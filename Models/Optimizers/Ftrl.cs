@@ -7,7 +7,23 @@ public sealed class Ftrl(double learningRate = 0.001, double learningRatePower =
     : Optimizer(learningRate, clipnorm, clipvalue, globalClipnorm, name)
 {
     /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject GetConfig()
+    {
+        var config = base.GetConfig();
+        config["learning_rate_power"] = learningRatePower;
+        config["initial_accumulator_value"] = initialAccumulatorValue;
+        config["l1_regularization_strength"] = l1RegularizationStrength;
+        config["l2_regularization_strength"] = l2RegularizationStrength;
+        config["l2_shrinkage_regularization_strength"] = l2ShrinkageRegularizationStrength;
+        config["beta"] = beta;
+        return config;
+    }
+
+    /// <inheritdoc />
     protected override void Update(Variable variable, Tensor gradient, double learningRate) =>
         OptimizerKernels.Ftrl(variable, gradient, Slot(variable, "accumulator", initialAccumulatorValue), Slot(variable, "linear"), learningRate,
             learningRatePower, l1RegularizationStrength, l2RegularizationStrength, l2ShrinkageRegularizationStrength, beta);
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static Ftrl FromConfig(Layers.LayerConfig config) => FromConfig<Ftrl>(config);
 }

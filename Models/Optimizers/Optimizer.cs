@@ -28,7 +28,7 @@ public abstract class Optimizer : IKerasSerializable
     public double LearningRate { get; set; }
 
     /// <summary>A schedule that gives the learning rate from the step (overrides <see cref="LearningRate"/>), as Keras's <c>learning_rate=schedule</c>.</summary>
-    public LearningRateSchedule? Schedule { get; init; }
+    public LearningRateSchedule? Schedule { get; set; }
 
     /// <summary>The learning rate the next step uses: the schedule's at the current iteration, else <see cref="LearningRate"/>.</summary>
     public double CurrentLearningRate => Schedule?.Call(Iterations) ?? LearningRate;
@@ -78,7 +78,7 @@ public abstract class Optimizer : IKerasSerializable
     }
 
     /// <summary>Decoupled weight decay applied before each update (AdamW), or null.</summary>
-    public double? WeightDecay { get; init; }
+    public double? WeightDecay { get; set; }
 
     /// <summary>Called once per step before the variables are updated (Nadam's running product).</summary>
     protected virtual void BeforeStep() { }
@@ -96,12 +96,41 @@ public abstract class Optimizer : IKerasSerializable
         return slot;
     }
 
-    /// <summary>The arguments, with Keras's keys.</summary>
+    /// <summary>The arguments, with Keras's keys (a schedule is written in place of the learning rate, as Keras does).</summary>
     public virtual JsonObject GetConfig() => new()
     {
-        ["name"] = Name, ["learning_rate"] = LearningRate, ["clipnorm"] = Clipnorm, ["clipvalue"] = Clipvalue,
-        ["global_clipnorm"] = GlobalClipnorm,
+        ["name"] = Name, ["learning_rate"] = Schedule?.ToConfigJson() ?? LearningRate, ["weight_decay"] = WeightDecay,
+        ["clipnorm"] = Clipnorm, ["clipvalue"] = Clipvalue, ["global_clipnorm"] = GlobalClipnorm,
     };
+
+    /// <summary>
+    /// Makes a <typeparamref name="T"/> from its Keras config, as the concrete optimizers' <c>FromConfig</c> do: the
+    /// constructor's arguments by key, a <c>learning_rate</c> that is a schedule, and Keras's <c>weight_decay</c>.
+    /// </summary>
+    protected static T FromConfig<T>(Layers.LayerConfig config) where T : Optimizer
+    {
+        LearningRateSchedule? schedule = null;
+        if (config.GetNode("learning_rate") is JsonObject scheduleEntry)
+        {
+            schedule = KerasRegistry.Deserialize<LearningRateSchedule>(scheduleEntry, config, "learning_rate");
+            config.Json.Remove("learning_rate");
+        }
+        double? weightDecay = null;
+        bool takesWeightDecay = typeof(T).GetConstructors().Any(c => c.GetParameters().Any(p => p.Name == "weightDecay"));
+        if (!takesWeightDecay && config.GetNode("weight_decay") is not null)
+        {
+            weightDecay = config.Get<double>("weight_decay");
+            config.Json.Remove("weight_decay");
+        }
+        var optimizer = config.Construct<T>();
+        if (schedule is not null)
+        {
+            optimizer.Schedule = schedule;
+            optimizer.LearningRate = schedule.Call(0);   // what the file's optimizer started from
+        }
+        if (weightDecay is not null) optimizer.WeightDecay = weightDecay;
+        return optimizer;
+    }
 
     /// <inheritdoc />
     public JsonNode? ToConfigJson() => new JsonObject { ["class_name"] = GetType().Name, ["config"] = GetConfig() };

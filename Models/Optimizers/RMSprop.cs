@@ -44,4 +44,7 @@ public sealed class RMSprop : Optimizer
         config["centered"] = Centered;
         return config;
     }
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static RMSprop FromConfig(Layers.LayerConfig config) => FromConfig<RMSprop>(config);
 }

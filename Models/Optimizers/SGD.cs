@@ -34,4 +34,7 @@ public sealed class SGD : Optimizer
         config["nesterov"] = Nesterov;
         return config;
     }
+
+    /// <summary>Makes the optimizer from its Keras config (a learning-rate schedule included); a missing entry means the constructor's default.</summary>
+    public static SGD FromConfig(Layers.LayerConfig config) => FromConfig<SGD>(config);
 }

@@ -19,13 +19,21 @@ internal static class ConfigBinder
     [
         "name", "trainable", "dtype", "batch_input_shape", "batch_shape", "input_dtype", "input_dim", "input_length",
         "unroll", "implementation", "consume_less", "seed", "synchronized", "autocast", "build_config",
+        // Optimizers: exponential moving averages are off unless use_ema is true (refused below when it is).
+        "ema_momentum", "ema_overwrite_frequency", "jit_compile", "is_legacy_optimizer",
     ];
 
     /// <summary>Entries that change nothing when false (their Keras default).</summary>
-    private static readonly HashSet<string> HarmlessWhenFalse = ["sparse", "ragged", "time_major", "zero_output_for_mask", "optional"];
+    private static readonly HashSet<string> HarmlessWhenFalse = ["sparse", "ragged", "time_major", "zero_output_for_mask", "optional", "use_ema"];
 
-    /// <summary>Entries that change nothing at this value (Keras 3 writes <c>groups: 1</c> for transposed convolutions).</summary>
-    private static readonly Dictionary<string, double> HarmlessAt = new() { ["groups"] = 1 };
+    /// <summary>
+    /// Entries that change nothing at these values (their JSON text): Keras 3 writes <c>groups: 1</c> for transposed
+    /// convolutions, losses their reduction (<c>auto</c> is Keras 2's name for sum_over_batch_size) and axis.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> HarmlessAt = new()
+    {
+        ["groups"] = ["1"], ["warmup_steps"] = ["0"], ["reduction"] = ["\"sum_over_batch_size\"", "\"auto\""], ["axis"] = ["-1"],
+    };
 
     private sealed record Binding(ConstructorInfo Constructor, ParameterInfo[] Parameters, string[] Keys);
 
@@ -58,8 +66,7 @@ internal static class ConfigBinder
         {
             if (used.Contains(key) || Harmless.Contains(key) || value is null) continue;
             if (HarmlessWhenFalse.Contains(key) && value.GetValueKind() == JsonValueKind.False) continue;
-            if (HarmlessAt.TryGetValue(key, out double harmless) && value.GetValueKind() == JsonValueKind.Number && value.ToJsonString() == harmless.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                continue;
+            if (HarmlessAt.TryGetValue(key, out var harmless) && harmless.Contains(value.ToJsonString())) continue;
             throw new KerasFormatException(
                 $"{config.Owner}: config entry '{key}' ({LayerConfig.Shorten(value)}) is not an argument TfFunctional's {type.Name} takes, and ignoring it would change what the layer computes.");
         }
@@ -101,7 +108,8 @@ internal static class ConfigBinder
         var constructor = constructors.FirstOrDefault()
             ?? throw new InvalidOperationException($"{type.Name} has no public constructor that a config can call.");
         var parameters = constructor.GetParameters();
-        return new Binding(constructor, parameters, parameters.Select(p => Snake(p.Name!)).ToArray());
+        return new Binding(constructor, parameters,
+            parameters.Select(p => p.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? Snake(p.Name!)).ToArray());
     }
 
     /// <summary><c>useBias</c> → <c>use_bias</c>, <c>kernelSize</c> → <c>kernel_size</c>.</summary>

@@ -257,6 +257,54 @@ internal static class ConfigUpgrade
         _ => dtype.DeepClone(),
     };
 
+    /// <summary>A Keras 3 object entry without its <c>module</c> and <c>registered_name</c> (nested objects too).</summary>
+    public static JsonObject StripModules(JsonObject entry)
+    {
+        var copy = (JsonObject)entry.DeepClone();
+        Strip(copy);
+        return copy;
+
+        static void Strip(JsonObject json)
+        {
+            if (json.ContainsKey("class_name"))
+            {
+                json.Remove("module");
+                json.Remove("registered_name");
+            }
+            foreach (var child in json.Select(p => p.Value).OfType<JsonObject>()) Strip(child);
+        }
+    }
+
+    /// <summary>
+    /// An optimizer entry in the canonical form: Keras 2's <c>lr</c> is <c>learning_rate</c>, and its <c>decay</c>
+    /// (lr / (1 + decay · iterations)) is the InverseTimeDecay schedule it equals.
+    /// </summary>
+    public static JsonObject UpgradeOptimizer(JsonObject entry)
+    {
+        var copy = StripModules(entry);
+        if (copy["config"] is not JsonObject config) return copy;
+        if (config["lr"] is { } lr && !config.ContainsKey("learning_rate"))
+        {
+            config.Remove("lr");
+            config["learning_rate"] = lr;
+        }
+        if (config["decay"] is JsonValue decay && decay.GetValueKind() == JsonValueKind.Number)
+        {
+            config.Remove("decay");
+            double rate = double.Parse(decay.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+            if (rate != 0)
+                config["learning_rate"] = new JsonObject
+                {
+                    ["class_name"] = "InverseTimeDecay",
+                    ["config"] = new JsonObject
+                    {
+                        ["initial_learning_rate"] = config["learning_rate"]?.DeepClone() ?? 0.001, ["decay_steps"] = 1, ["decay_rate"] = rate, ["staircase"] = false,
+                    },
+                };
+        }
+        return copy;
+    }
+
     /// <summary>
     /// The mirror step for the legacy <c>.h5</c> writer: a canonical layer config in the keys and names tf.keras 2 reads
     /// (Keras 2's hard_sigmoid under its own name, LeakyReLU's slope as <c>alpha</c>).

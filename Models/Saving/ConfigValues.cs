@@ -31,6 +31,10 @@ internal static class ConfigValues
                 _ when underlying == typeof(string) => node.GetValueKind() == JsonValueKind.String
                     ? node.GetValue<string>() : throw Expected(owner, key, "a string", node),
                 _ when underlying == typeof(int[]) => Ints(node, owner, key),
+                _ when underlying == typeof(long[]) => node is JsonArray longs ? longs.Select(v => (long)Number(v ?? throw Expected(owner, key, "a list of integers", node), owner, key, integer: true)).ToArray()
+                    : throw Expected(owner, key, "a list of integers", node),
+                _ when underlying == typeof(double[]) => node is JsonArray doubles ? doubles.Select(v => Number(v ?? throw Expected(owner, key, "a list of numbers", node), owner, key, integer: false)).ToArray()
+                    : throw Expected(owner, key, "a list of numbers", node),
                 _ when underlying == typeof(IntOrTuple) => new IntOrTuple(Ints(node, owner, key)),
                 _ when underlying == typeof(int?[]) => node is JsonArray dims
                     ? dims.Select(d => d is null ? (int?)null : Int(d, owner, key)).ToArray()

@@ -16,7 +16,9 @@ internal static class KerasArchive
             ["keras_version"] = LegacyH5File.WrittenKerasVersion,
             ["date_saved"] = DateTime.Now.ToString("yyyy-MM-dd@HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
         }.ToJsonString());
-        WriteText(zip, "config.json", ModelConfig.Serialize(model, ConfigFormat.Keras3).ToJsonString());
+        var config = ModelConfig.Serialize(model, ConfigFormat.Keras3);
+        if (CompileConfig.Serialize(model, ConfigFormat.Keras3) is { } compileConfig) config["compile_config"] = compileConfig;
+        WriteText(zip, "config.json", config.ToJsonString());
         var weights = zip.CreateEntry("model.weights.h5", CompressionLevel.NoCompression);
         using var buffer = new MemoryStream();
         KerasWeightsFile.Write(model, buffer);

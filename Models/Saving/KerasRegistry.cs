@@ -17,19 +17,23 @@ namespace TfFunctional.Saving;
 /// </summary>
 internal static class KerasRegistry
 {
+    /// <summary>The kinds of object a config holds; each built-in class of a kind has a static FromConfig.</summary>
+    private static readonly Type[] Kinds =
+    [
+        typeof(Layer), typeof(Initializer), typeof(Regularizer), typeof(Constraint), typeof(Optimizers.Optimizer),
+        typeof(Optimizers.LearningRateSchedule), typeof(Losses.Loss),
+    ];
+
     private static readonly object Gate = new();
     private static readonly Dictionary<(Type Kind, string ClassName), Func<LayerConfig, object>> Classes = Discover();
     private static readonly Dictionary<string, ActivationFunction> Activations = [];
-
-    /// <summary>The kinds of object a config holds; each built-in class of a kind has a static FromConfig.</summary>
-    internal static readonly Type[] Kinds = [typeof(Layer), typeof(Initializer), typeof(Regularizer), typeof(Constraint)];
 
     private static Dictionary<(Type, string), Func<LayerConfig, object>> Discover()
     {
         var found = new Dictionary<(Type, string), Func<LayerConfig, object>>();
         foreach (var type in typeof(KerasRegistry).Assembly.GetExportedTypes().Where(t => !t.IsAbstract))
         {
-            var kind = new[] { typeof(Layer), typeof(Initializer), typeof(Regularizer), typeof(Constraint) }.FirstOrDefault(k => k.IsAssignableFrom(type));
+            var kind = Kinds.FirstOrDefault(k => k.IsAssignableFrom(type));
             var fromConfig = type.GetMethod("FromConfig", BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly, [typeof(LayerConfig)]);
             if (kind is null || fromConfig is null || !type.IsAssignableFrom(fromConfig.ReturnType)) continue;
             var make = fromConfig.CreateDelegate<Func<LayerConfig, object>>();
@@ -118,7 +122,10 @@ internal static class KerasRegistry
             {
                 object made = typeof(T) == typeof(Initializer) ? Initializer.Get(name)
                     : typeof(T) == typeof(Regularizer) ? Regularizer.Get(name)
-                    : Constraint.Get(name);
+                    : typeof(T) == typeof(Constraint) ? Constraint.Get(name)
+                    : typeof(T) == typeof(Optimizers.Optimizer) ? Optimizers.Optimizer.Get(name)
+                    : typeof(T) == typeof(Losses.Loss) ? Losses.Loss.Get(name)
+                    : throw new KerasFormatException($"{owner.Owner}: config entry '{key}' should be a {{\"class_name\", \"config\"}} object. Received: {key}=\"{name}\"");
                 return (T)made;
             }
             catch (ArgumentException e)

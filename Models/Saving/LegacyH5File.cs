@@ -41,6 +41,8 @@ internal static class LegacyH5File
             },
             ["model_weights"] = WeightsGroup(model),
         };
+        if (CompileConfig.Serialize(model, ConfigFormat.Keras2) is { } trainingConfig)
+            root.Attributes["training_config"] = trainingConfig.ToJsonString();
         root.Write(stream);
     }
 

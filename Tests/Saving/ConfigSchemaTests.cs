@@ -283,3 +283,81 @@ public class ConfigSchemaTests
         Assert.That(File.Exists(target), Is.True);
     }
 }
+
+/// <summary>Save writes the whole compile config (Keras 3's compile_config, Keras 2's training_config) and LoadModel(compile: true) restores it.</summary>
+public class CompileConfigTests
+{
+    private static Model TwoHeads()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [3], name: "x");
+        var a = new Dense(1, activation: "sigmoid", name: "a").Call(input);
+        var b = new Dense(2, activation: "softmax", name: "b").Call(input);
+        return new Model(input, [a, b]);
+    }
+
+    [TestCase("m.keras")]
+    [TestCase("m.h5")]
+    public void EveryCompileArgumentSurvivesASave(string file)
+    {
+        var model = TwoHeads();
+        var optimizer = new Optimizers.Adam(learningRate: 0.005, beta1: 0.8, beta2: 0.95, epsilon: 1e-5, amsgrad: true, clipnorm: 2.5)
+        {
+            Schedule = new Optimizers.ExponentialDecay(0.005, 100, 0.5, staircase: true),
+        };
+        model.Compile(optimizer,
+            loss: new Dictionary<string, Losses.Loss?> { ["a"] = new Losses.BinaryCrossentropy(labelSmoothing: 0.1), ["b"] = new Losses.CategoricalCrossentropy(fromLogits: false) },
+            lossWeights: new Dictionary<string, double> { ["a"] = 1.0, ["b"] = 0.25 },
+            metrics: new Dictionary<string, string[]> { ["a"] = ["accuracy"], ["b"] = ["categorical_accuracy", "mse"] });
+        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-compile-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string path = Path.Combine(folder, file);
+            model.Save(path);
+            var again = Keras.LoadModel(path, compile: true);
+            var restored = (Optimizers.Adam)again.Optimizer!;
+            Assert.That((restored.LearningRate, restored.Beta1, restored.Beta2, restored.Epsilon, restored.Amsgrad, restored.Clipnorm),
+                Is.EqualTo((0.005, 0.8, 0.95, 1e-5, true, (double?)2.5)));
+            Assert.That(restored.Schedule, Is.TypeOf<Optimizers.ExponentialDecay>());
+            Assert.That(restored.Schedule!.Call(250), Is.EqualTo(0.005 * 0.25).Within(1e-12), "staircase: two halvings by step 250");
+            var arguments = again.CompileArguments!.Value;
+            Assert.That(arguments.Losses[0]!.GetConfig().ToJsonString(), Is.EqualTo(model.CompileArguments!.Value.Losses[0]!.GetConfig().ToJsonString()));
+            Assert.That(arguments.Losses[1], Is.TypeOf<Losses.CategoricalCrossentropy>());
+            Assert.That(arguments.LossWeights, Is.EqualTo(new[] { 1.0, 0.25 }));
+            Assert.That(arguments.Metrics.Select(m => m.Select(x => x.Name).ToArray()).ToArray(),
+                Is.EqualTo(new[] { new[] { "accuracy" }, new[] { "categorical_accuracy", "mse" } }));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Keras2OptimizerConfigsAreUpgraded()
+    {
+        var model = TwoHeads();
+        var trainingConfig = JsonNode.Parse("""
+            {"optimizer_config": {"class_name": "SGD", "config": {"lr": 0.1, "momentum": 0.9, "decay": 0.5, "nesterov": true}},
+             "loss": ["binary_crossentropy", "categorical_crossentropy"], "metrics": [["acc"], []], "loss_weights": [1.0, 0.2], "sample_weight_mode": null}
+            """)!.AsObject();
+        trainingConfig.Remove("sample_weight_mode");
+        CompileConfig.Apply(model, trainingConfig, "old.h5");
+        var sgd = (Optimizers.SGD)model.Optimizer!;
+        Assert.That((sgd.LearningRate, sgd.Momentum, sgd.Nesterov), Is.EqualTo((0.1, 0.9, true)));
+        // Keras 2's decay: lr / (1 + decay · iterations).
+        Assert.That(sgd.Schedule!.Call(3), Is.EqualTo(0.1 / (1 + 0.5 * 3)).Within(1e-12));
+        Assert.That(model.CompileArguments!.Value.LossWeights, Is.EqualTo(new[] { 1.0, 0.2 }));
+        Assert.That(model.CompileArguments!.Value.Metrics[0].Single().Name, Is.EqualTo("acc"));
+    }
+
+    [Test]
+    public void AMalformedTrainingConfigNamesTheEntry()
+    {
+        var model = TwoHeads();
+        var config = JsonNode.Parse("""{"optimizer": {"class_name": "Adam", "config": {"learning_rate": "fast"}}}""")!.AsObject();
+        var error = Assert.Throws<KerasFormatException>(() => CompileConfig.Apply(model, config, "bad.keras"))!;
+        Assert.That(error.Message, Does.StartWith("bad.keras: its training configuration cannot be restored:").And.Contain("'learning_rate' should be a number"));
+    }
+}

@@ -23,4 +23,13 @@ public sealed class PiecewiseConstantDecay : LearningRateSchedule
             if (step <= _boundaries[i]) return _values[i];
         return _values[^1];
     }
+
+    /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject GetConfig() => new()
+    {
+        ["boundaries"] = new System.Text.Json.Nodes.JsonArray(_boundaries.Select(b => (System.Text.Json.Nodes.JsonNode)b).ToArray()), ["values"] = new System.Text.Json.Nodes.JsonArray(_values.Select(v => (System.Text.Json.Nodes.JsonNode)v).ToArray()),
+    };
+
+    /// <summary>Makes the schedule from its Keras config; a missing entry means the constructor's default.</summary>
+    public static PiecewiseConstantDecay FromConfig(Layers.LayerConfig config) => config.Construct<PiecewiseConstantDecay>();
 }
