@@ -37,6 +37,15 @@ public static class DTypes
             $"Invalid dtype: {name}. Expected one of float32, float64, float16, bfloat16, int32, int64, int16, int8, uint8, bool.", nameof(name)),
     };
 
+    /// <summary>The bytes one element takes.</summary>
+    public static int ByteSize(this DType dtype) => dtype switch
+    {
+        DType.Float64 or DType.Int64 => 8,
+        DType.Float32 or DType.Int32 => 4,
+        DType.Float16 or DType.BFloat16 or DType.Int16 => 2,
+        _ => 1,
+    };
+
     /// <summary>True for the floating-point dtypes.</summary>
     public static bool IsFloating(this DType dtype) =>
         dtype is DType.Float32 or DType.Float64 or DType.Float16 or DType.BFloat16;

@@ -45,7 +45,7 @@ public static partial class Keras
                 throw new KerasFormatException($"{fileName} holds no model_config attribute: it is a weights file. Build the model, then call LoadWeights.");
             var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
             // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
-            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options));
+            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), H5Values.CountElements(group));
             LegacyH5File.ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
             return model;
         });

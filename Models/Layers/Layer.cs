@@ -18,6 +18,8 @@ public abstract class Layer : IDisposable
 
     [ThreadStatic]
     private static bool _skipInitializers;
+    [ThreadStatic]
+    private static long _loadBudgetElements;
     private bool _trainable;
 
     /// <summary>Creates a layer; <paramref name="name"/> defaults to the snake_cased class name made unique (<c>dense_1</c>).</summary>
@@ -153,6 +155,7 @@ public abstract class Layer : IDisposable
         Regularizer? regularizer = null, Constraint? constraint = null, DType? dtype = null, int[]? storageAxes = null,
         string? pathPrefix = null)
     {
+        CheckAllocation(name, shape, dtype ?? DType);
         using var scope = Ops.NewScope();
         var value = InitialValue(initializer, shape, dtype ?? DType);
         string path = $"{pathPrefix ?? Name}/{name}";
@@ -170,10 +173,16 @@ public abstract class Layer : IDisposable
     /// Builds layers inside <paramref name="build"/> with zero-filled weights instead of running their initializers:
     /// for loading, where every weight is replaced from the file anyway.
     /// </summary>
-    internal static T WithoutInitializers<T>(Func<T> build)
+    /// <remarks>
+    /// <paramref name="fileElements"/> is the number of weight values the file holds: weights the config asks for beyond
+    /// it are refused before they are allocated (a config edit must not make a small file allocate gigabytes).
+    /// </remarks>
+    internal static T WithoutInitializers<T>(Func<T> build, long fileElements = long.MaxValue)
     {
         bool previous = _skipInitializers;
+        long previousBudget = _loadBudgetElements;
         _skipInitializers = true;
+        _loadBudgetElements = fileElements;
         try
         {
             return build();
@@ -181,8 +190,35 @@ public abstract class Layer : IDisposable
         finally
         {
             _skipInitializers = previous;
+            _loadBudgetElements = previousBudget;
         }
     }
+
+    /// <summary>
+    /// Refuses a weight that cannot exist before anything native is asked for: more memory than the machine has (libtorch
+    /// would abort or crash), or, while loading, more values than the file holds in all.
+    /// </summary>
+    private void CheckAllocation(string name, IReadOnlyList<int> shape, DType dtype)
+    {
+        double elements = shape.Aggregate(1.0, (p, d) => p * d);
+        if (shape.Any(d => d < 0))
+            throw new ArgumentException($"Layer '{Name}' ({ClassName}): weight '{name}' would have a negative dimension: ({string.Join(", ", shape)}).");
+        double bytes = elements * dtype.ByteSize();
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > memory)
+            throw new ArgumentException(
+                $"Layer '{Name}' ({ClassName}): weight '{name}' of shape ({string.Join(", ", shape)}) needs {Bytes(bytes)}, more than this machine's memory ({Bytes(memory)}).");
+        if (_skipInitializers && _loadBudgetElements != long.MaxValue)
+        {
+            if (elements > _loadBudgetElements)
+                throw new Saving.KerasFormatException(
+                    $"Layer '{Name}' ({ClassName}): its config makes weight '{name}' of shape ({string.Join(", ", shape)}), {elements:0} values, " +
+                    "more than the file's weights hold in all; the config and the weights do not belong together.");
+            _loadBudgetElements -= (long)elements;
+        }
+    }
+
+    private static string Bytes(double bytes) => bytes >= 1 << 30 ? $"{bytes / (1 << 30):F1} GiB" : $"{bytes / (1 << 20):F1} MiB";
 
     /// <summary>Makes <paramref name="variable"/> one of this layer's weights (for variables made by a fused kernel).</summary>
     protected Variable TrackWeight(Variable variable, Regularizer? regularizer = null, Constraint? constraint = null)

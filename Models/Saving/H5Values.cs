@@ -62,4 +62,26 @@ internal static class H5Values
         if (dataset is PureHDF.VOL.Native.NativeDataset native && (ExternalFileList is null || ExternalFileList.GetValue(native) is not null))
             throw new KerasFormatException($"weight dataset '{entry}' keeps its data in external files; a model file may only read itself.");
     }
+
+    /// <summary>
+    /// The number of values all datasets under <paramref name="group"/> hold (from their dataspaces; nothing is read),
+    /// the most weight values a model built from the file may ask for. Groups deeper than Keras nests are not followed
+    /// (HDF5 links may form cycles).
+    /// </summary>
+    public static long CountElements(IH5Group group, int depth = 0)
+    {
+        if (depth > 16) return 0;
+        long total = 0;
+        foreach (var child in group.Children())
+        {
+            long count = child switch
+            {
+                IH5Dataset dataset => dataset.Space.Dimensions.Aggregate(1.0, (p, d) => p * d) is var n && n < long.MaxValue / 2 ? (long)n : long.MaxValue / 2,
+                IH5Group inner => CountElements(inner, depth + 1),
+                _ => 0,
+            };
+            total = Math.Min(long.MaxValue / 2, total + count);
+        }
+        return total;
+    }
 }

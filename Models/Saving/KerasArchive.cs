@@ -52,18 +52,19 @@ internal static class KerasArchive
                 ? (ParseJson(metadata, fileName) as JsonObject)?["keras_version"]?.GetValue<string>() ?? "3"
                 : "3";
             var weightsEntry = zip.GetEntry("model.weights.h5");
-            // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
-            var model = weightsEntry is null
-                ? ModelLoader.Load(config, new LoadOptions(version))
-                : Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)));
             if (weightsEntry is null)
             {
-                if (model.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
-                return model;
+                var bare = ModelLoader.Load(config, new LoadOptions(version));
+                if (bare.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
+                return bare;
             }
-            using var weights = new MemoryStream(checked((int)weightsEntry.Length));
-            using (var entryStream = weightsEntry.Open()) entryStream.CopyTo(weights);
+            using var weights = ReadEntry(weightsEntry, fileName, MaxWeightsEntryBytes);
+            long fileElements;
+            using (var counting = PureHDF.H5File.Open(weights, leaveOpen: true))
+                fileElements = H5Values.CountElements(counting);
             weights.Position = 0;
+            // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
+            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)), fileElements);
             try
             {
                 KerasWeightsFile.Read(model, weights, $"{fileName}/model.weights.h5");
@@ -76,12 +77,40 @@ internal static class KerasArchive
         }
     }
 
+    /// <summary>The largest config.json or metadata.json read (Keras writes kilobytes; a zip bomb would claim gigabytes).</summary>
+    private const long MaxJsonEntryBytes = 256L << 20;
+
+    /// <summary>The largest model.weights.h5 held in memory while loading.</summary>
+    private const long MaxWeightsEntryBytes = int.MaxValue;
+
+    /// <summary>
+    /// An entry's bytes, refused when its declared size exceeds <paramref name="limit"/>, and read no further than the
+    /// declared size (a zip whose data inflates beyond what its header says is refused, not followed).
+    /// </summary>
+    private static MemoryStream ReadEntry(ZipArchiveEntry entry, string fileName, long limit)
+    {
+        if (entry.Length > limit)
+            throw new KerasFormatException($"{fileName}: {entry.FullName} declares {entry.Length} bytes, more than the {limit} a model file's entry may hold.");
+        var buffer = new MemoryStream((int)entry.Length);
+        using (var stream = entry.Open())
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, entry.Length + 1 - buffer.Length))) > 0)
+                buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length != entry.Length)
+            throw new KerasFormatException($"{fileName}: {entry.FullName} inflates to {buffer.Length} bytes, but its header declares {entry.Length}.");
+        buffer.Position = 0;
+        return buffer;
+    }
+
     private static JsonNode? ParseJson(ZipArchiveEntry entry, string fileName)
     {
         try
         {
-            using var reader = new StreamReader(entry.Open());
-            return JsonNode.Parse(reader.ReadToEnd());
+            using var bytes = ReadEntry(entry, fileName, MaxJsonEntryBytes);
+            return JsonNode.Parse(bytes);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException or IOException)
         {

@@ -18,7 +18,6 @@ internal static class TfJsModel
         var config = topology["model_config"] as JsonObject ?? topology;
         string version = topology["keras_version"]?.GetValue<string>() ?? "tfjs";
         var options = new LoadOptions(version, topology["backend"]?.GetValue<string>() ?? "tensor_flow.js", TfJs: true);
-        var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options));
 
         var manifest = json["weightsManifest"] as JsonArray ?? throw new KerasFormatException($"{fileName} has no weightsManifest.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -55,6 +54,7 @@ internal static class TfJsModel
             }
         }
 
+        var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), weights.Sum(w => (long)w.Values.Length));
         var problems = new List<string>();
         foreach (var layer in model.Layers)
         {

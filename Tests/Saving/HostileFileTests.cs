@@ -136,3 +136,47 @@ public class HostileFileTests
         Assert.That(error.Message, Does.Contain("layer 'd' (Dense) holds 8 weight values, but the file's weights d/kernel:0, d/bias:0 hold 1006"));
     }
 }
+
+/// <summary>Nothing is allocated that the file's own data does not justify.</summary>
+public class AllocationBoundTests
+{
+    [Test]
+    public void AConfigEditThatAsksForGigabytesIsRefusedBeforeAllocating()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-bound-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var input = Keras.Input(shape: [4]);
+            var model = new Model(input, new Dense(3, name: "d").Call(input));
+            string path = Path.Combine(folder, "m.keras");
+            model.Save(path);
+            using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+            {
+                var entry = zip.GetEntry("config.json")!;
+                string text;
+                using (var reader = new StreamReader(entry.Open())) text = reader.ReadToEnd();
+                entry.Delete();
+                using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
+                writer.Write(text.Replace("\"units\":3", "\"units\":268435456"));
+            }
+            long before = ProcessMemory.ResidentBytes();
+            var error = Assert.Throws<KerasFormatException>(() => Keras.LoadModel(path))!;
+            Assert.That(error.Message, Does.StartWith("m.keras: Layer 'd' (Dense): its config makes weight 'kernel' of shape (4, 268435456)")
+                .And.Contain("more than the file's weights hold"));
+            Assert.That(ProcessMemory.ResidentBytes() - before, Is.LessThan(256L << 20), "no gigabyte-sized weight was allocated");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public void AWeightLargerThanTheMachineIsRefusedBeforeTheNativeCall()
+    {
+        var input = Keras.Input(shape: [16]);
+        var error = Assert.Throws<ArgumentException>(() => new Dense(int.MaxValue, name: "huge").Call(input))!;
+        Assert.That(error.Message, Does.Contain("Layer 'huge' (Dense): weight 'kernel' of shape (16, 2147483647) needs 128.0 GiB, more than this machine's memory"));
+    }
+}
