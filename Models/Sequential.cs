@@ -10,12 +10,15 @@ namespace TfFunctional;
 public sealed class Sequential : Model
 {
     private readonly List<Layer> _stack = [];
+    private readonly HashSet<string> _names = [];
     private InputLayer? _inputLayer;
 
     /// <summary>Creates the model, optionally from a list of layers.</summary>
     public Sequential(IEnumerable<Layer>? layers = null, string? name = null) : base(name)
     {
-        foreach (var layer in layers ?? []) Add(layer);
+        // The graph is made once for the whole list (adding one by one remakes it each time).
+        foreach (var layer in layers ?? []) Push(layer);
+        if (_inputLayer is not null && _stack.Count > 0) Rebuild(_inputLayer);
     }
 
     /// <inheritdoc />
@@ -31,31 +34,36 @@ public sealed class Sequential : Model
     /// <exception cref="ArgumentException">The layer's name is taken, or its input does not fit the stack.</exception>
     public void Add(Layer layer)
     {
+        if (!Push(layer) || _inputLayer is null) return;
+        // Rebuild the graph up to the new top; an incompatible layer is removed again before the error surfaces.
+        try { Rebuild(_inputLayer); }
+        catch
+        {
+            _names.Remove(_stack[^1].Name);
+            _stack.RemoveAt(_stack.Count - 1);
+            throw;
+        }
+    }
+
+    /// <summary>Puts a layer on the stack without connecting it; false for an input layer (which starts the stack).</summary>
+    private bool Push(Layer layer)
+    {
         ArgumentNullException.ThrowIfNull(layer);
         if (layer is InputLayer input)
         {
             if (_stack.Count > 0 || _inputLayer is not null)
                 throw new ArgumentException("An InputLayer can only be added to an empty Sequential model.");
             _inputLayer = input;
-            return;
+            return false;
         }
-        if (_stack.Any(l => l.Name == layer.Name))
+        if (!_names.Add(layer.Name))
             throw new ArgumentException(
                 $"All layers added to a Sequential model should have unique names. Name \"{layer.Name}\" is already the name of a layer in this model. " +
                 "Update the `name` argument to pass a unique name.");
         if (_stack.Count == 0 && _inputLayer is null && layer.BatchInputShape is { } batchShape)
             _inputLayer = new InputLayer(batchShape.Slice(1..).Dims, batchShape[0], layer.DType, layer.Name + "_input");
         _stack.Add(layer);
-        if (_inputLayer is not null)
-        {
-            // Rebuild the graph up to the new top; an incompatible layer is removed again before the error surfaces.
-            try { Rebuild(_inputLayer); }
-            catch
-            {
-                _stack.RemoveAt(_stack.Count - 1);
-                throw;
-            }
-        }
+        return true;
     }
 
     /// <summary>Starts the stack from a symbolic input (<c>model.Add(Keras.Input(shape: [16]))</c>).</summary>
@@ -72,6 +80,7 @@ public sealed class Sequential : Model
     {
         if (_stack.Count == 0)
             throw new InvalidOperationException("There are no layers in the model.");
+        _names.Remove(_stack[^1].Name);
         _stack.RemoveAt(_stack.Count - 1);
         if (_inputLayer is not null && _stack.Count > 0) Rebuild(_inputLayer);
     }
@@ -94,7 +103,16 @@ public sealed class Sequential : Model
         {
             // Layers already connected to this input keep their node; only new ones are called.
             var existing = layer.InboundNodes.FirstOrDefault(n => n.InputTensors.Count == 1 && ReferenceEquals(n.InputTensors[0], last));
-            last = existing is not null ? existing.OutputTensors[0] : layer.Call(last);
+            if (existing is not null)
+            {
+                last = existing.OutputTensors[0];
+                continue;
+            }
+            var outputs = layer.CallOutputs(last);
+            if (outputs.Count != 1)
+                throw new ArgumentException(
+                    $"All layers in a Sequential model should have a single output tensor. For multi-output layers, use the functional API. Layer \"{layer.Name}\" has {outputs.Count} outputs.");
+            last = outputs[0];
         }
         InitGraph([x], [last], inputsAreList: false, outputsAreList: false);
     }

@@ -155,9 +155,8 @@ public abstract class Layer : IDisposable
         Regularizer? regularizer = null, Constraint? constraint = null, DType? dtype = null, int[]? storageAxes = null,
         string? pathPrefix = null)
     {
-        CheckAllocation(name, shape, dtype ?? DType);
         using var scope = Ops.NewScope();
-        var value = InitialValue(initializer, shape, dtype ?? DType);
+        var value = InitialValue(initializer, shape, dtype ?? DType, name);
         string path = $"{pathPrefix ?? Name}/{name}";
         var variable = storageAxes is null
             ? new Variable(name, path, value, trainable)
@@ -166,8 +165,12 @@ public abstract class Layer : IDisposable
     }
 
     /// <summary>A weight's initial value: the initializer's, or zeros while loading (<see cref="WithoutInitializers{T}"/>).</summary>
-    protected static Tensor InitialValue(Initializer initializer, IReadOnlyList<int> shape, DType dtype = DType.Float32) =>
-        _skipInitializers ? Ops.Zeros(shape, dtype) : initializer.Call(shape, dtype);
+    /// <remarks>Every weight's first value is made here, so this is where an impossible size is refused (by <paramref name="weight"/>'s name).</remarks>
+    protected Tensor InitialValue(Initializer initializer, IReadOnlyList<int> shape, DType dtype = DType.Float32, string weight = "weight")
+    {
+        CheckAllocation(weight, shape, dtype);
+        return _skipInitializers ? Ops.Zeros(shape, dtype) : initializer.Call(shape, dtype);
+    }
 
     /// <summary>
     /// Builds layers inside <paramref name="build"/> with zero-filled weights instead of running their initializers:

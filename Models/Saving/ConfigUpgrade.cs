@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TfFunctional.Activations;
+using TfFunctional.Layers;
 
 namespace TfFunctional.Saving;
 
@@ -248,10 +249,15 @@ internal static class ConfigUpgrade
     private static JsonNode? DTypeName(JsonNode? dtype) => dtype switch
     {
         // Keras 3 writes a DTypePolicy; mixed precision computes in float32 here (variables are float32 either way).
-        JsonObject policy => (policy["config"]?["name"]?.GetValue<string>() ?? "float32") switch
+        JsonObject policy => (policy["config"] is JsonObject settings ? settings["name"] : null) switch
         {
-            "mixed_float16" or "mixed_bfloat16" => "float32",
-            var name => name,
+            JsonValue name when name.GetValueKind() == JsonValueKind.String => name.GetValue<string>() switch
+            {
+                "mixed_float16" or "mixed_bfloat16" => "float32",
+                var plain => plain,
+            },
+            null => "float32",
+            var other => throw new KerasFormatException($"config entry 'dtype' holds a DTypePolicy whose name is not a string: {LayerConfig.Shorten(other)}"),
         },
         null => null,
         _ => dtype.DeepClone(),

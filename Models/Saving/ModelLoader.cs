@@ -32,7 +32,7 @@ internal static class ModelLoader
     private static IEnumerable<string> ClassNames(JsonObject json)
     {
         var config = json["config"];
-        var layers = config is JsonArray list ? list : config?["layers"] as JsonArray;
+        var layers = config is JsonArray list ? list : (config as JsonObject)?["layers"] as JsonArray;
         foreach (var entry in layers ?? [])
         {
             if (entry is not JsonObject layer || layer["class_name"] is not JsonValue className || className.GetValueKind() != System.Text.Json.JsonValueKind.String)
@@ -50,21 +50,26 @@ internal static class ModelLoader
     private static Sequential LoadSequential(JsonNode config)
     {
         // Keras ≤ 2.2 wrote a bare list of layers; later versions {"name": ..., "layers": [...]}.
-        var layers = config as JsonArray ?? config["layers"] as JsonArray ?? throw new KerasFormatException("Sequential config has no layers.");
-        string? name = (config as JsonObject)?["name"]?.GetValue<string>();
-        var model = new Sequential(name: name);
-        bool first = true;
+        var layers = config as JsonArray ?? (config as JsonObject)?["layers"] as JsonArray ?? throw new KerasFormatException("Sequential config has no layers list.");
+        string? name = OptionalString((config as JsonObject)?["name"], "the model's name");
+        var stack = new List<Layer>();
         foreach (var entry in layers.OfType<JsonObject>())
         {
             var layerConfig = entry["config"] as JsonObject;
-            var batchShape = layerConfig is null ? null : new LayerConfig(layerConfig, entry["class_name"]?.ToString()).Get<int?[]>("batch_input_shape");
+            var batchShape = layerConfig is null ? null : new LayerConfig(layerConfig, OptionalString(entry["class_name"], "a layer's class_name")).Get<int?[]>("batch_input_shape");
             var layer = KerasRegistry.DeserializeLayer(entry);
-            if (first && layer is not InputLayer && batchShape is not null)
-                model.Add(new InputLayer(batchShape[1..], batchShape[0], layer.DType, layer.Name + "_input"));
-            model.Add(layer);
-            first = false;
+            if (stack.Count == 0 && layer is not InputLayer && batchShape is not null)
+                stack.Add(new InputLayer(batchShape[1..], batchShape[0], layer.DType, layer.Name + "_input"));
+            stack.Add(layer);
         }
-        return model;
+        try
+        {
+            return new Sequential(stack, name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new KerasFormatException($"The Sequential model's layers do not fit together: {e.Message}", e);
+        }
     }
 
     /// <summary>A layer of the config and its calls still to make, in file order.</summary>
@@ -108,7 +113,16 @@ internal static class ModelLoader
                     var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, keras3Nodes, out bool asList);
                     if (inputs is null) break;
                     if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
-                    var outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
+                    IReadOnlyList<KerasTensor> outputs;
+                    try
+                    {
+                        outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                    {
+                        // The layers of the config do not fit the tensors the config feeds them.
+                        throw new KerasFormatException($"Layer '{name}' ({layer.ClassName}) cannot be called as the config says: {e.Message}", e);
+                    }
                     calls[(name, made[name]++)] = outputs;
                     queue.Dequeue();
                     remaining--;
@@ -138,13 +152,23 @@ internal static class ModelLoader
                 _ => throw new KerasFormatException($"Functional config has no {key}."),
             };
             // Both formats number a nested model's calls from 1 here (its own node counts), unlike Keras 3's node args.
-            return endpoints.Select(e => Lookup(calls, byName, keras3Nodes: false, e[0]!.GetValue<string>(), e[1]!.GetValue<int>(), e[2]!.GetValue<int>())
-                ?? throw new KerasFormatException($"The model's {key} refer to '{e[0]}' node {e[1]}, which the config does not make.")).ToArray();
+            return endpoints.Select(e => Reference(e, key) is var (layer, node, tensor)
+                ? Lookup(calls, byName, keras3Nodes: false, layer, node, tensor)
+                    ?? throw new KerasFormatException($"The model's {key} refer to '{layer}' node {node} tensor {tensor}, which the config does not make.")
+                : null!).ToArray();
         }
         var modelInputs = Endpoints("input_layers");
         var modelOutputs = Endpoints("output_layers");
-        var model = new Model(modelInputs, modelOutputs, config["name"]?.GetValue<string>());
-        if (config["trainable"]?.GetValue<bool>() == false) model.Trainable = false;
+        Model model;
+        try
+        {
+            model = new Model(modelInputs, modelOutputs, OptionalString(config["name"], "the model's name"));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new KerasFormatException($"The model's inputs and outputs do not make a graph: {e.Message}", e);
+        }
+        if (config["trainable"] is JsonValue trainable && trainable.GetValueKind() == System.Text.Json.JsonValueKind.False) model.Trainable = false;
         return model;
     }
 
@@ -163,10 +187,9 @@ internal static class ModelLoader
     {
         switch (spec)
         {
-            case JsonObject { } obj when obj["class_name"]?.GetValue<string>() == "__keras_tensor__":
-                var history = obj["config"]!["keras_history"] as JsonArray;
-                if (history is not null)
-                    yield return (history[0]!.GetValue<string>(), history[1]!.GetValue<int>(), history[2]!.GetValue<int>());
+            case JsonObject { } obj when obj["class_name"] is JsonValue c && c.GetValueKind() == System.Text.Json.JsonValueKind.String && c.GetValue<string>() == "__keras_tensor__":
+                yield return Reference((obj["config"] as JsonObject)?["keras_history"] as JsonArray
+                    ?? throw new KerasFormatException($"A __keras_tensor__ has no keras_history: {LayerConfig.Shorten(obj)}"), "keras_history");
                 break;
             case JsonObject obj:
                 foreach (var child in obj.Select(p => p.Value).Where(v => v is not null))
@@ -174,7 +197,7 @@ internal static class ModelLoader
                 break;
             case JsonArray { Count: >= 3 } array when array[0] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String:
                 // Keras 1/2 reference: [name, node, tensor(, kwargs)]; the call's further tensor arguments are in the kwargs.
-                yield return (array[0]!.GetValue<string>(), array[1]!.GetValue<int>(), array[2]!.GetValue<int>());
+                yield return Reference(array, "inbound_nodes");
                 if (array.Count > 3 && array[3] is JsonObject kwargs)
                     foreach (var argument in (argumentNames ?? []).Skip(1).Select(k => kwargs[k]).Where(a => a is not null))
                         foreach (var r in References(argument!)) yield return r;
@@ -199,7 +222,7 @@ internal static class ModelLoader
             var args = node["args"] as JsonArray ?? [];
             var first = args.Count > 0 ? args[0] : null;
             var further = args.Skip(1).Where(a => a is not null).SelectMany(a => References(a!));
-            var named = (argumentNames ?? []).Append("initial_state").Select(k => node["kwargs"]?[k]).Where(v => v is not null)
+            var named = (argumentNames ?? []).Append("initial_state").Select(k => (node["kwargs"] as JsonObject)?[k]).Where(v => v is not null)
                 .SelectMany(v => References(v!));
             var rest = further.Concat(named).ToArray();
             references = (first is null ? [] : References(first)).Concat(rest);
@@ -244,4 +267,22 @@ internal static class ModelLoader
             throw new KerasFormatException(e.Message);
         }
     }
+
+    /// <summary>A tensor reference <c>[layer name, node index, tensor index(, kwargs)]</c>, checked.</summary>
+    private static (string Layer, int Node, int Tensor) Reference(JsonArray reference, string where)
+    {
+        if (reference.Count >= 3 && reference[0] is JsonValue name && name.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && reference[1] is JsonValue node && node.TryGetValue(out int nodeIndex) && nodeIndex >= 0
+            && reference[2] is JsonValue tensor && tensor.TryGetValue(out int tensorIndex) && tensorIndex >= 0)
+            return (name.GetValue<string>(), nodeIndex, tensorIndex);
+        throw new KerasFormatException(
+            $"A tensor reference in {where} should be [layer name, node index, tensor index]. Received: {LayerConfig.Shorten(reference)}");
+    }
+
+    private static string? OptionalString(JsonNode? node, string what) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        _ => throw new KerasFormatException($"{what} should be a string. Received: {LayerConfig.Shorten(node)}"),
+    };
 }

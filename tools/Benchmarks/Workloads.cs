@@ -221,21 +221,35 @@ internal static class Workloads
         Console.WriteLine("\nLoading a chain of N Dense(2) layers from .keras (median of 3):");
         foreach (int layers in quick ? new[] { 1000, 4000 } : [1000, 4000, 10000])
         {
-            Keras.ClearSession();
-            var input = Keras.Input(shape: [2]);
-            var x = input;
-            for (int i = 0; i < layers; i++) x = new Dense(2).Call(x);
-            using var model = new Model(input, x);
-            string path = Path.Combine(Path.GetTempPath(), $"tffunctional-bench-{Guid.NewGuid():N}.keras");
-            model.Save(path);
-            try
+            foreach (bool sequential in new[] { false, true })
             {
-                var load = Timing.Single("load", () => Keras.LoadModel(path).Dispose(), 3, warmup: 0);
-                Console.WriteLine($"  {layers,6} layers: {load.MedianMs / 1000:F2} s ({load.MedianMs * 1000 / layers:F0} µs per layer)");
-            }
-            finally
-            {
-                File.Delete(path);
+                Keras.ClearSession();
+                Model model;
+                if (sequential)
+                {
+                    var stack = new Sequential([new InputLayer([2])]);
+                    for (int i = 0; i < layers; i++) stack.Add(new Dense(2));
+                    model = stack;
+                }
+                else
+                {
+                    var input = Keras.Input(shape: [2]);
+                    var x = input;
+                    for (int i = 0; i < layers; i++) x = new Dense(2).Call(x);
+                    model = new Model(input, x);
+                }
+                string path = Path.Combine(Path.GetTempPath(), $"tffunctional-bench-{Guid.NewGuid():N}.keras");
+                model.Save(path);
+                try
+                {
+                    var load = Timing.Single("load", () => Keras.LoadModel(path).Dispose(), 3, warmup: 0);
+                    Console.WriteLine($"  {layers,6} layers, {(sequential ? "Sequential" : "functional")}: {load.MedianMs / 1000:F2} s ({load.MedianMs * 1000 / layers:F0} µs per layer)");
+                }
+                finally
+                {
+                    File.Delete(path);
+                    model.Dispose();
+                }
             }
         }
     }

@@ -40,6 +40,8 @@ public sealed class BatchNormalization : NormalizationLayer
     /// <inheritdoc />
     protected override void Build(Shape inputShape)
     {
+        if (Axis >= inputShape.Rank || Axis < -inputShape.Rank)
+            throw new ArgumentException($"Invalid axis {Axis} for an input of rank {inputShape.Rank} (shape {inputShape}).", "axis");
         int features = inputShape[Axis] ?? throw new ArgumentException(
             $"Axis {Axis} of input tensor should have a defined dimension but the layer received an input with shape {inputShape}.");
         (_gamma, _beta) = AddGammaAndBeta([features]);

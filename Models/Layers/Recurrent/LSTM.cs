@@ -44,12 +44,12 @@ public sealed class LSTM : RecurrentLayer
     protected override void BuildCell(int inputDim)
     {
         using var scope = Ops.NewScope();
-        var kernel = InitialValue(KernelInitializer, [inputDim, 4 * Units]);
-        var recurrent = InitialValue(RecurrentInitializer, [Units, 4 * Units]);
+        var kernel = InitialValue(KernelInitializer, [inputDim, 4 * Units], weight: "kernel");
+        var recurrent = InitialValue(RecurrentInitializer, [Units, 4 * Units], weight: "recurrent_kernel");
         Tensor? bias = null;
         if (UseBias)
         {
-            bias = InitialValue(BiasInitializer, [4 * Units]);
+            bias = InitialValue(BiasInitializer, [4 * Units], weight: "bias");
             if (UnitForgetBias)
                 bias = Ops.Concatenate([Ops.Narrow(bias, 0, 0, Units), Ops.Ones([Units]), Ops.Narrow(bias, 0, 2 * Units, 2 * Units)], 0);
         }
