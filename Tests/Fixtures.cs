@@ -11,6 +11,17 @@ internal static class Fixtures
 
     public static string Wild(string relative) => Path.Combine(Root, "keras-wild", relative);
 
+    /// <summary>A reference committed in this repository under Tests/References (written by tools/references).</summary>
+    public static string Reference(string relative)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            string candidate = Path.Combine(directory.FullName, "Tests", "References", relative);
+            if (File.Exists(candidate) || Directory.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"Tests/References/{relative} not found above {AppContext.BaseDirectory}.");
+    }
+
     private static string FindRoot()
     {
         if (Environment.GetEnvironmentVariable("TFFUNCTIONAL_FIXTURES") is { Length: > 0 } configured) return configured;

@@ -56,14 +56,19 @@ internal static class TfJsModel
 
         var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), weights.Sum(w => (long)w.Values.Length));
         var problems = new List<string>();
-        foreach (var layer in model.Layers)
+        var assignments = new List<(Variable Variable, float[] Values)>();
+        // TF.js names a weight by the layer that owns it: a wrapper's own name for TimeDistributed and Bidirectional
+        // (per_step/kernel, bi/forward_lstm/kernel), but the inner layers' names inside a nested model (vision_dense/kernel,
+        // listed again for every call of a shared model).
+        var byOwner = weights.GroupBy(w => w.Name.Split('/')[0]).ToDictionary(g => g.Key, g => g.ToArray());
+        foreach (var owner in model.Layers.SelectMany(WeightOwners).Distinct())
         {
-            var variables = LegacyH5File.LegacyWeights(layer);
+            var variables = LegacyH5File.LegacyWeights(owner);
             if (variables.Count == 0) continue;
-            var stored = weights.Where(w => w.Name.StartsWith(layer.Name + "/", StringComparison.Ordinal)).ToArray();
-            if (stored.Length != variables.Count)
+            var stored = byOwner.GetValueOrDefault(owner.Name, []);
+            if (stored.Length < variables.Count)
             {
-                problems.Add($"layer '{layer.Name}' expects {variables.Count} weights, the manifest has {stored.Length}");
+                problems.Add($"layer '{owner.Name}' expects {variables.Count} weights, the manifest has {stored.Length} named '{owner.Name}/…'");
                 continue;
             }
             for (int i = 0; i < variables.Count; i++)
@@ -71,12 +76,21 @@ internal static class TfJsModel
                 if (stored[i].Shape != variables[i].Shape)
                     problems.Add($"weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{stored[i].Name}' has shape {stored[i].Shape}");
                 else
-                    variables[i].Assign(stored[i].Values);
+                    assignments.Add((variables[i], stored[i].Values));
             }
         }
         if (problems.Count > 0) throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
+        foreach (var (variable, values) in assignments) variable.Assign(values);
         return model;
     }
+
+    /// <summary>The layers TF.js names weights after: a nested model's (and a wrapped model's) own layers, any other layer itself.</summary>
+    private static IEnumerable<Layer> WeightOwners(Layer layer) => layer switch
+    {
+        Model nested => nested.Layers.SelectMany(WeightOwners),
+        TimeDistributed { Layer: Model wrapped } => WeightOwners(wrapped),
+        _ => [layer],
+    };
 
     private static (JsonObject Entry, string Name, Shape Shape, int Count, long Bytes) ManifestEntry(JsonObject entry, string fileName)
     {

@@ -203,3 +203,37 @@ public class TfJsTests
         Fixtures.AssertClose(y.ToArray<float>(), expected["expected_output"]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), "tfjs layers_model");
     }
 }
+
+/// <summary>
+/// TF.js models that nest models and wrap layers, written by TF.js Layers 4.22 (tools/references/tfjs/generate.js) with
+/// the outputs TF.js computed: TF.js names a nested model's weights by its inner layers and a wrapper's by the wrapper.
+/// </summary>
+public class TfJsNestedModelTests
+{
+    [TestCase("nested_vision")]
+    [TestCase("wrapped")]
+    public void PredictsWhatTfJsComputed(string name)
+    {
+        string folder = Fixtures.Reference(Path.Combine("tfjs", name));
+        var model = Keras.LoadModel(Path.Combine(folder, "model.json"));
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")))!;
+        var inputs = expected["inputs"]!.AsArray().Select(i => Tensor.From(
+            i!["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(),
+            i["shape"]!.AsArray().Select(d => (long)d!.GetValue<int>()).ToArray())).ToArray();
+        var outputs = model.PredictOutputs(inputs);
+        try
+        {
+            var recorded = expected["outputs"]!.AsArray();
+            Assert.That(outputs, Has.Count.EqualTo(recorded.Count));
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                Assert.That(outputs[i].Shape.Select(d => d!.Value), Is.EqualTo(recorded[i]!["shape"]!.AsArray().Select(d => d!.GetValue<int>())));
+                Fixtures.AssertClose(outputs[i].ToArray<float>(), recorded[i]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), name);
+            }
+        }
+        finally
+        {
+            foreach (var t in outputs.Concat(inputs)) t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// Writes TF.js Layers models that nest models and wrap layers, with the outputs TF.js computes for fixed inputs, into
+// ../../../Tests/References/tfjs/<case>/ (model.json, weights.bin, expected.json). Deterministic: weights are set from
+// a formula, not drawn at random. Run: npm ci && node generate.js
+const fs = require('fs');
+const path = require('path');
+const tf = require('@tensorflow/tfjs');
+
+const out = path.join(__dirname, '..', '..', '..', 'Tests', 'References', 'tfjs');
+
+/** Sets every weight of the model to sin(1 + index + 0.37 · position) · 0.5, in model.weights order. */
+function setWeights(model) {
+  let position = 0;
+  const values = model.weights.map((w) => {
+    const size = w.shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    for (let i = 0; i < size; i++) data[i] = Math.sin(1 + i + 0.37 * position) * 0.5;
+    position++;
+    return tf.tensor(data, w.shape);
+  });
+  model.setWeights(values);
+}
+
+/** A deterministic input of the given shape (batch first). */
+function ramp(shape, offset) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = Math.cos(offset + 0.7 * i);
+  return tf.tensor(data, shape);
+}
+
+async function write(name, model, inputs) {
+  const folder = path.join(out, name);
+  fs.mkdirSync(folder, { recursive: true });
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    fs.writeFileSync(path.join(folder, 'weights.bin'), Buffer.from(artifacts.weightData));
+    const json = {
+      format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+    };
+    fs.writeFileSync(path.join(folder, 'model.json'), JSON.stringify(json, null, 1));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  const outputs = model.predict(inputs);
+  const expected = {
+    inputs: inputs.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),
+    outputs: (Array.isArray(outputs) ? outputs : [outputs]).map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),
+  };
+  fs.writeFileSync(path.join(folder, 'expected.json'), JSON.stringify(expected));
+}
+
+async function main() {
+  // The guide's shared vision model: a model called as a layer, and the same model under TimeDistributed.
+  {
+    const vin = tf.input({ shape: [4], name: 'vision_input' });
+    const hidden = tf.layers.dense({ units: 3, activation: 'relu', name: 'vision_dense' }).apply(vin);
+    const vout = tf.layers.dense({ units: 2, activation: 'tanh', name: 'vision_out' }).apply(hidden);
+    const vision = tf.model({ inputs: vin, outputs: vout, name: 'vision_model' });
+    const a = tf.input({ shape: [4], name: 'a' });
+    const frames = tf.input({ shape: [3, 4], name: 'frames' });
+    const encodedA = vision.apply(a);
+    const encodedFrames = tf.layers.timeDistributed({ layer: vision, name: 'frame_encoder' }).apply(frames);
+    const merged = tf.layers.concatenate({ name: 'merged' }).apply([encodedA, tf.layers.flatten({ name: 'flat' }).apply(encodedFrames)]);
+    const prediction = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'prediction' }).apply(merged);
+    const model = tf.model({ inputs: [a, frames], outputs: prediction, name: 'nested_vision' });
+    setWeights(model);
+    await write('nested_vision', model, [ramp([2, 4], 0), ramp([2, 3, 4], 1)]);
+  }
+  // Wrapped layers: TimeDistributed(Dense) and Bidirectional(LSTM), whose weights TF.js names by the wrapper.
+  {
+    const seq = tf.input({ shape: [5, 3], name: 'seq' });
+    const dense = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 4, name: 'step_dense' }), name: 'per_step' }).apply(seq);
+    const both = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, returnSequences: true, name: 'lstm' }), mergeMode: 'concat', name: 'bi' }).apply(dense);
+    const model = tf.model({ inputs: seq, outputs: both, name: 'wrapped' });
+    setWeights(model);
+    await write('wrapped', model, [ramp([2, 5, 3], 2)]);
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
