@@ -3,25 +3,17 @@ using System.Text.Json.Nodes;
 namespace TfFunctional.Optimizers;
 
 /// <summary>Adam with Keras's ε-hat form and defaults (lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7, no AMSGrad).</summary>
-public sealed class Adam : Optimizer
+public sealed class Adam : MomentOptimizer
 {
     /// <summary>Creates the optimizer.</summary>
-    public Adam(double learningRate = 0.001, [Saving.ConfigKey("beta_1")] double beta1 = 0.9, [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
+    public Adam(double learningRate = 0.001, [Saving.ConfigKey("beta_1")] double beta1 = 0.9,
+        [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7, bool amsgrad = false,
         double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "adam")
-        : base(learningRate, clipnorm, clipvalue, globalClipnorm, name)
+        : base(learningRate, beta1, beta2, epsilon, clipnorm, clipvalue, globalClipnorm, name)
     {
-        Beta1 = beta1;
-        Beta2 = beta2;
-        Epsilon = epsilon;
         Amsgrad = amsgrad;
     }
 
-    /// <summary>Decay of the first moment.</summary>
-    public double Beta1 { get; }
-    /// <summary>Decay of the second moment.</summary>
-    public double Beta2 { get; }
-    /// <summary>Added to the square root of the second moment.</summary>
-    public double Epsilon { get; }
     /// <summary>Whether to use the running maximum of the second moment.</summary>
     public bool Amsgrad { get; }
 
@@ -37,9 +29,6 @@ public sealed class Adam : Optimizer
     public override JsonObject GetConfig()
     {
         var config = base.GetConfig();
-        config["beta_1"] = Beta1;
-        config["beta_2"] = Beta2;
-        config["epsilon"] = Epsilon;
         config["amsgrad"] = Amsgrad;
         return config;
     }

@@ -1,28 +1,12 @@
 namespace TfFunctional.Optimizers;
 
 /// <summary>Nesterov Adam with Keras's momentum schedule (defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7).</summary>
-public sealed class Nadam(double learningRate = 0.001, [Saving.ConfigKey("beta_1")] double beta1 = 0.9, [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7,
+public sealed class Nadam(double learningRate = 0.001, [Saving.ConfigKey("beta_1")] double beta1 = 0.9,
+        [Saving.ConfigKey("beta_2")] double beta2 = 0.999, double epsilon = 1e-7,
     double? clipnorm = null, double? clipvalue = null, double? globalClipnorm = null, string name = "nadam")
-    : Optimizer(learningRate, clipnorm, clipvalue, globalClipnorm, name)
+    : MomentOptimizer(learningRate, beta1, beta2, epsilon, clipnorm, clipvalue, globalClipnorm, name)
 {
     private double _uProduct = 1.0;
-
-    /// <summary>Decay of the first moment.</summary>
-    public double Beta1 { get; } = beta1;
-    /// <summary>Decay of the second moment.</summary>
-    public double Beta2 { get; } = beta2;
-    /// <summary>Added to the square root of the second moment.</summary>
-    public double Epsilon { get; } = epsilon;
-
-    /// <inheritdoc />
-    public override System.Text.Json.Nodes.JsonObject GetConfig()
-    {
-        var config = base.GetConfig();
-        config["beta_1"] = Beta1;
-        config["beta_2"] = Beta2;
-        config["epsilon"] = Epsilon;
-        return config;
-    }
 
     /// <inheritdoc />
     protected override void BeforeStep() => _uProduct *= Beta1 * (1 - 0.5 * Math.Pow(0.96, Iterations));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TfFunctional.Saving;
 
 namespace TfFunctional.Tests.Saving;
@@ -43,22 +42,8 @@ public class CorruptFileTests
                     }
                     string path = Path.Combine(folder, $"case{cases}{Path.GetExtension(source)}");
                     File.WriteAllBytes(path, mutated);
-                    var clock = Stopwatch.StartNew();
-                    var attempt = Task.Run(() =>
-                    {
-                        try
-                        {
-                            Keras.LoadModel(path).Dispose();
-                            return (Exception?)null;
-                        }
-                        catch (Exception e)
-                        {
-                            return e;
-                        }
-                    });
-                    Assert.That(attempt.Wait(TimeSpan.FromSeconds(20)), Is.True, $"{Path.GetFileName(source)} case {i} did not finish within 20 s");
-                    slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
-                    var error = attempt.Result;
+                    var (error, elapsed) = LoadAttempt.Run(path, compile: false, TimeSpan.FromSeconds(20), $"{Path.GetFileName(source)} case {i}");
+                    slowest = elapsed > slowest ? elapsed : slowest;
                     if (error is null) loaded++;
                     else if (error is KerasFormatException) rejected++;
                     else Assert.Fail($"{Path.GetFileName(source)} case {i}: {error.GetType().Name}: {error.Message}");

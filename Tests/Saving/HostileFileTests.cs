@@ -104,6 +104,7 @@ public class HostileFileTests
         var model = new Model(input, new Dense(2, useBias: false, name: "d").Call(input));
         string path = Path.Combine(_folder, "complex.h5");
         var kernel = new Complex[3, 2];
+        kernel[0, 0] = new Complex { Real = 1, Imaginary = -1 };
         var file = new H5File
         {
             Attributes = new() { ["layer_names"] = new[] { "d" }, ["backend"] = "tensorflow", ["keras_version"] = "2.15.0" },

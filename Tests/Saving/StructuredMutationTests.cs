@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using TfFunctional.Saving;
@@ -130,22 +129,8 @@ public class StructuredMutationTests
                         using var writer = new StreamWriter(zip.CreateEntry("config.json").Open());
                         writer.Write(config.ToJsonString());
                     }
-                    var clock = Stopwatch.StartNew();
-                    var attempt = Task.Run(() =>
-                    {
-                        try
-                        {
-                            Keras.LoadModel(path, compile: i % 4 == 0).Dispose();
-                            return (Exception?)null;
-                        }
-                        catch (Exception e)
-                        {
-                            return e;
-                        }
-                    });
-                    Assert.That(attempt.Wait(TimeSpan.FromSeconds(20)), Is.True, $"{Path.GetFileName(source)} case {i} did not finish within 20 s");
-                    slowest = clock.Elapsed > slowest ? clock.Elapsed : slowest;
-                    var error = attempt.Result;
+                    var (error, elapsed) = LoadAttempt.Run(path, compile: i % 4 == 0, TimeSpan.FromSeconds(20), $"{Path.GetFileName(source)} case {i}");
+                    slowest = elapsed > slowest ? elapsed : slowest;
                     if (error is null) loaded++;
                     else if (error is KerasFormatException && error.Message.StartsWith($"case{cases}.keras", StringComparison.Ordinal)
                              && !error.Message.Contains("c10::") && !error.Message.Contains("frame #") && !InternalText(error.Message))
