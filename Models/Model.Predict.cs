@@ -105,7 +105,7 @@ public partial class Model
         for (int i = 0; i < x.Count; i++)
         {
             var input = Ops.ToDefaultDevice(x[i]);
-            inputs[i] = input.DType == _inputs[i].DType ? input : Ops.Cast(input, _inputs[i].DType);
+            inputs[i] = input.DType == _inputs[i].DType ? input : InputError(i, () => Ops.CastChecked(input, _inputs[i].DType));
         }
         var outputs = Run(inputs, Inference);
         var results = new Tensor[outputs.Count];
@@ -168,13 +168,27 @@ public partial class Model
             for (int i = 0; i < arrays.Count; i++)
             {
                 ArgumentNullException.ThrowIfNull(arrays[i], $"x[{i}]");
-                tensors[i] = Ops.FromArray(arrays[i], _inputs[i].DType);
+                var array = arrays[i];
+                tensors[i] = InputError(i, () => Ops.FromArray(array, _inputs[i].DType));
             }
             return predict(tensors, batchSize);
         }
         finally
         {
             foreach (var tensor in tensors) tensor?.Dispose();
+        }
+    }
+
+    /// <summary>Runs a conversion of input <paramref name="index"/>, naming the input in its error.</summary>
+    private T InputError<T>(int index, Func<T> convert)
+    {
+        try
+        {
+            return convert();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Input {index} ('{InputNames[index]}') of model \"{Name}\", dtype {_inputs[index].DType.KerasName()}: {e.Message}", e);
         }
     }
 

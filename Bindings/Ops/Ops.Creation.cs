@@ -98,12 +98,47 @@ public static partial class Ops
     /// <summary>A copy of <paramref name="values"/> (a .NET array of any rank) with <paramref name="dtype"/>, on the default device.</summary>
     public static Tensor FromArray(Array values, DType dtype)
     {
+        var scalarType = ToScalarType(dtype);
+        // An empty array (a batch of no samples) has no element to pin: make the empty tensor of its shape.
+        if (values.Length == 0)
+            return Wrap(torch.empty(Enumerable.Range(0, values.Rank).Select(d => (long)values.GetLength(d)).ToArray(), scalarType, _device));
         // from_array aliases the pinned .NET array: copy (or convert, which copies) so the tensor owns its values.
         using var alias = torch.from_array(values);
-        var scalarType = ToScalarType(dtype);
-        var owned = alias.dtype == scalarType ? alias.clone() : alias.to_type(scalarType);
+        var owned = alias.dtype == scalarType ? alias.clone() : CheckedConversion(alias, scalarType);
         return Wrap(OnDevice(owned));
     }
+
+    /// <summary>
+    /// Converts to <paramref name="target"/>, refusing integers the target cannot hold: libtorch would wrap them around
+    /// (2^32 + 3 becomes 3) and return another id's rows without a word.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value outside the target integer type's range.</exception>
+    internal static torch.Tensor CheckedConversion(torch.Tensor x, ScalarType target)
+    {
+        if (IntegerLimits(target) is var (low, high) && x.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 && x.numel() > 0)
+        {
+            var (min, max) = torch.aminmax(x);
+            using (min)
+            using (max)
+            {
+                long smallest = min.to_type(ScalarType.Int64).item<long>(), largest = max.to_type(ScalarType.Int64).item<long>();
+                if (smallest < low || largest > high)
+                    throw new ArgumentException(
+                        $"The integers range over [{smallest}, {largest}], which {target.ToString().ToLowerInvariant()} cannot hold ([{low}, {high}]); " +
+                        "they would wrap around. Pass values that fit, or an input of a wider dtype.");
+            }
+        }
+        return x.to_type(target);
+    }
+
+    private static (long Low, long High)? IntegerLimits(ScalarType type) => type switch
+    {
+        ScalarType.Int32 => (int.MinValue, int.MaxValue),
+        ScalarType.Int16 => (short.MinValue, short.MaxValue),
+        ScalarType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        ScalarType.Byte => (byte.MinValue, byte.MaxValue),
+        _ => null,
+    };
 
     private static torch.Generator? Generator(int? seed) => seed is int s ? new torch.Generator((ulong)s) : null;
 

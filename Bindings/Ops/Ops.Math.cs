@@ -166,6 +166,10 @@ public static partial class Ops
     /// <summary>Converts to another dtype.</summary>
     public static Tensor Cast(Tensor x, DType dtype) => Wrap(x.Native.to_type(ToScalarType(dtype)));
 
+    /// <summary>As <see cref="Cast"/>, refusing integers that <paramref name="dtype"/> cannot hold instead of wrapping them around.</summary>
+    /// <exception cref="ArgumentException">A value outside the target integer type's range.</exception>
+    public static Tensor CastChecked(Tensor x, DType dtype) => Wrap(CheckedConversion(x.Native, ToScalarType(dtype)));
+
     /// <summary><c>x / sqrt(max(sum(x²), epsilon))</c> along <paramref name="axis"/>, as Keras's l2_normalize.</summary>
     public static Tensor L2Normalize(Tensor x, int axis = -1, double epsilon = 1e-12)
     {
@@ -245,6 +249,22 @@ public static partial class Ops
 
     /// <summary>True when every element is true (non-zero).</summary>
     public static bool All(Tensor x) => x.Native.all().item<bool>();
+
+    /// <summary>The smallest and largest value of a tensor in one native pass (as long), or null for an empty tensor.</summary>
+    public static (long Min, long Max)? IntegerRange(Tensor x)
+    {
+        if (x.Native.numel() == 0) return null;
+        var (min, max) = torch.aminmax(x.Native);
+        using (min)
+        using (max)
+            // Read in the tensor's own type: a conversion first would cost two more native calls per lookup.
+            return x.Native.dtype switch
+            {
+                ScalarType.Int32 => (min.item<int>(), max.item<int>()),
+                ScalarType.Int64 => (min.item<long>(), max.item<long>()),
+                _ => (min.to_type(ScalarType.Int64).item<long>(), max.to_type(ScalarType.Int64).item<long>()),
+            };
+    }
 
     /// <summary>The single value of a one-element tensor.</summary>
     public static double Item(Tensor x) => x.Native.to_type(ScalarType.Float64).item<double>();

@@ -374,8 +374,19 @@ public abstract class Layer : IDisposable
     /// <summary>The computation for one input that gives several outputs (an LSTM with <c>returnState</c>).</summary>
     protected virtual IReadOnlyList<Tensor> CallCoreOutputs(Tensor inputs, CallContext context) => [CallCore(inputs, context)];
 
-    internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool asList, CallContext context) =>
-        asList ? CallCore(inputs, context) : CallCoreOutputs(inputs[0], context);
+    internal IReadOnlyList<Tensor> Invoke(IReadOnlyList<Tensor> inputs, bool asList, CallContext context)
+    {
+        try
+        {
+            return asList ? CallCore(inputs, context) : CallCoreOutputs(inputs[0], context);
+        }
+        catch (Exception e) when (NativeError.Is(e))
+        {
+            // The native text (C++ frames included) stays out of the message: the layer, the shapes and the reason.
+            throw new InvalidOperationException(
+                $"Layer \"{Name}\" ({ClassName}) failed on input{(inputs.Count > 1 ? "s" : "")} of shape {string.Join(", ", inputs.Select(i => i.Shape))}: {NativeError.Reason(e)}.");
+        }
+    }
 
     internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList)
     {

@@ -253,4 +253,30 @@ internal static class Workloads
             }
         }
     }
+
+    /// <summary>
+    /// What checking Embedding ids before the lookup would cost (one min/max pass) against the lookup itself, Twitter's
+    /// table. It is why Embedding lets libtorch's own bounds check fail first and only then finds the offending id.
+    /// </summary>
+    public static void EmbeddingCheck(bool quick)
+    {
+        using var table = TfFunctional.Ops.RandomUniform([10000, 512], -0.05, 0.05, 1);
+        Console.WriteLine("\nEmbedding(10000, 512) lookup, alone and after a min/max pre-check of the ids (medians, interleaved):");
+        foreach (int batch in new[] { 1, 32 })
+        {
+            var values = Enumerable.Range(0, batch * 100).Select(i => i * 37 % 10000).ToArray();
+            using var ids = TfFunctional.Tensor.From(values, batch, 100);
+            var (plain, prechecked) = Timing.Interleaved(
+                "lookup", () => { using var scope = TfFunctional.Ops.NewScope(); TfFunctional.Ops.Embedding(ids, table); },
+                "prechecked", () =>
+                {
+                    using var scope = TfFunctional.Ops.NewScope();
+                    if (TfFunctional.Ops.IntegerRange(ids) is not { Min: >= 0, Max: < 10000 }) throw new InvalidOperationException();
+                    TfFunctional.Ops.Embedding(ids, table);
+                },
+                quick ? 300 : 2000);
+            double a = plain.MedianMs * 1000, b = prechecked.MedianMs * 1000;
+            Console.WriteLine($"  batch {batch,2} × 100 ids: lookup {a:F1} µs, pre-checked {b:F1} µs (+{b - a:F1} µs, ratio {b / a:F2})");
+        }
+    }
 }

@@ -76,10 +76,37 @@ public sealed class Embedding : Layer
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         var ids = inputs.DType.IsFloating() ? Ops.Cast(inputs, DType.Int64) : inputs;
-        var outputs = Ops.Embedding(ids, _embeddings!);
+        Tensor outputs;
+        try
+        {
+            outputs = Ops.Embedding(ids, _embeddings!);
+        }
+        catch (Exception e) when (NativeError.Is(e) && Ops.IntegerRange(ids) is { } range && (range.Min < 0 || range.Max >= InputDim))
+        {
+            // libtorch's lookup checks every id itself ("index out of range in self"); the offending one is found only
+            // then, so a valid batch pays nothing for the check (a min/max pass first cost 9–12 µs at batch 1, 1.3×).
+            throw OutOfRange(ids);
+        }
         if (ActivityRegularizer is not null && context.Training)
             context.AddLoss(Ops.Divide(ActivityRegularizer.Call(outputs), inputs.Shape[0] ?? 1));
         return outputs;
+    }
+
+    private ArgumentException OutOfRange(Tensor ids)
+    {
+        using var scope = Ops.NewScope();
+        var values = (ids.DType == DType.Int64 ? ids : Ops.Cast(ids, DType.Int64)).ToArray<long>();
+        int flat = Array.FindIndex(values, v => v < 0 || v >= InputDim);
+        var dims = ids.Shape.Select(d => (long)d!.Value).ToArray();
+        var position = new long[dims.Length];
+        for (int axis = dims.Length - 1, rest = flat; axis >= 0; axis--)
+        {
+            position[axis] = rest % dims[axis];
+            rest = (int)(rest / dims[axis]);
+        }
+        return new ArgumentException(
+            $"Layer \"{Name}\" (Embedding): indices[{string.Join(",", position)}] = {values[flat]} is not in [0, {InputDim}). " +
+            $"Every id must be below the layer's input_dim ({InputDim}).");
     }
 
     /// <inheritdoc />

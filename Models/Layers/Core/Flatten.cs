@@ -26,7 +26,9 @@ public sealed class Flatten : Layer
             long[] order = [0, .. Enumerable.Range(2, x.Rank - 2).Select(i => (long)i), 1];
             x = Ops.Transpose(x, order);
         }
-        return Ops.Reshape(x, x.Shape[0]!.Value, -1);
+        // The feature count from the shape, not -1: a batch of no samples has no size to infer it from.
+        long features = x.Shape.Slice(1..).Size ?? 1;
+        return Ops.Reshape(x, x.Shape[0]!.Value, features);
     }
 
     /// <inheritdoc />
