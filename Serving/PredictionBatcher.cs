@@ -114,16 +114,27 @@ public sealed class PredictionBatcher : IDisposable
         while (reader.TryRead(out var left)) left.Result.TrySetException(new InvalidOperationException($"Model {_served.Name} stopped serving."));
     }
 
+    /// <summary>
+    /// Runs a batch; when it fails with more than one request in it, runs each request alone, so that only the request
+    /// at fault fails (one client's bad token id must not fail its batch-mates).
+    /// </summary>
     private IReadOnlyList<OutputRows>?[] RunSafely(List<Pending> batch)
     {
         try
         {
             return Run(batch);
         }
+        catch (Exception) when (batch.Count > 1)
+        {
+            var results = new IReadOnlyList<OutputRows>?[batch.Count];
+            for (int i = 0; i < batch.Count; i++)
+                results[i] = RunSafely([batch[i]])[0];
+            return results;
+        }
         catch (Exception e)
         {
-            foreach (var pending in batch) pending.Result.TrySetException(e);
-            return new IReadOnlyList<OutputRows>?[batch.Count];
+            batch[0].Result.TrySetException(e);
+            return [null];
         }
     }
 

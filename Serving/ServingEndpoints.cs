@@ -134,6 +134,13 @@ public static class ServingEndpoints
             loggers.CreateLogger("TfFunctional.Serving").LogError(e, "Prediction failed for model {Name}", name);
             return Error(503, e.Message);
         }
+        catch (Exception e)
+        {
+            // A server fault: counted, logged, and answered as JSON (never an empty 500).
+            ServingMetrics.Errors.WithLabels(name, "internal").Inc();
+            loggers.CreateLogger("TfFunctional.Serving").LogError(e, "Prediction failed for model {Name}", name);
+            return Error(500, $"Internal error: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>TF Serving's shapes: row form gives one prediction per row (an object by output name when several);

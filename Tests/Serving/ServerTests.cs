@@ -187,6 +187,31 @@ public class ServerTests
     }
 
     [Test]
+    public async Task OneBadTokenAmongConcurrentGoodRequestsFailsOnlyItself([Values] bool batching)
+    {
+        using var factory = Server(batching);
+        var client = factory.CreateClient();
+        string bad = RowBody(0).Replace("[1,2,3,4,5,6]", "[1,2,3,4,5,500]");
+        Assert.That(bad, Does.Contain("500"));
+        var expected = Expected(_twitter, 1)[0].Main;
+        for (int round = 0; round < 5; round++)
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Post(client, "twitter", i == 7 ? bad : RowBody(1))));
+            for (int i = 0; i < answers.Length; i++)
+            {
+                if (i == 7)
+                {
+                    Assert.That(answers[i].Status, Is.EqualTo(HttpStatusCode.BadRequest), "the bad request");
+                    Assert.That(answers[i].Body["error"]!.GetValue<string>(), Does.Contain("indices[0,5] = 500 is not in [0, 50)"));
+                    continue;
+                }
+                Assert.That(answers[i].Status, Is.EqualTo(HttpStatusCode.OK), $"good request {i}, round {round}");
+                Assert.That(answers[i].Body["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(expected).Within(1e-6f));
+            }
+        }
+    }
+
+    [Test]
     public async Task BadRequestsGetFourHundredsAndTheServerKeepsAnswering()
     {
         using var factory = Server(maxBytes: 4096);
