@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchTensor = TorchSharp.torch.Tensor;
+using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
 
@@ -30,10 +31,10 @@ public static class OptimizerKernels
         if (nesterov)
         {
             using var step = m.mul(mu);
-            w.add_(step).add_(g, minusLr);
+            w.add_(step, One).add_(g, minusLr);
         }
         else
-            w.add_(m);
+            w.add_(m, One);
     }
 
     /// <summary>RMSprop: <c>v = ρv + (1 − ρ)g²; w −= lr·g / √(v + ε)</c> (centered: <c>v − ḡ²</c>; with momentum).</summary>
@@ -53,10 +54,10 @@ public static class OptimizerKernels
         {
             var a = averageGradient.Native;
             a.mul_(rhoValue).add_(g, oneMinusRho);
-            denominator = v.addcmul(a, a, minusOne).add_(epsilonValue).sqrt_();
+            denominator = v.addcmul(a, a, minusOne).add_(epsilonValue, One).sqrt_();
         }
         else
-            denominator = v.add(epsilonValue).sqrt_();
+            denominator = v.add(epsilonValue, One).sqrt_();
         if (momentumSlot is not null)
         {
             var m = momentumSlot.Native;
@@ -87,7 +88,7 @@ public static class OptimizerKernels
             vMax.Native.copy_(torch.maximum(vMax.Native, v.Native));
             second = vMax.Native;
         }
-        variable.Native.addcdiv_(m.Native, second.sqrt().add_(epsilonValue), minusAlpha);
+        variable.Native.addcdiv_(m.Native, second.sqrt().add_(epsilonValue, One), minusAlpha);
     }
 
     /// <summary>Adagrad: <c>acc += g²; w −= lr·g / √(acc + ε)</c>.</summary>
@@ -98,7 +99,7 @@ public static class OptimizerKernels
         using Scalar one = 1, epsilonValue = epsilon, minusLr = -learningRate;
         var g = gradient.Native;
         accumulator.Native.addcmul_(g, g, one);
-        variable.Native.addcdiv_(g, accumulator.Native.add(epsilonValue).sqrt_(), minusLr);
+        variable.Native.addcdiv_(g, accumulator.Native.add(epsilonValue, One).sqrt_(), minusLr);
     }
 
     /// <summary>Multiplies a variable in place (decoupled weight decay).</summary>
@@ -119,7 +120,7 @@ public static class OptimizerKernels
         var g = gradient.Native;
         m.Native.mul_(b1).add_(g, oneMinusB1);
         u.Native.copy_(torch.maximum(u.Native.mul(b2), g.abs()));
-        variable.Native.addcdiv_(m.Native, u.Native.add(epsilonValue), minusStep);
+        variable.Native.addcdiv_(m.Native, u.Native.add(epsilonValue, One), minusStep);
     }
 
     /// <summary>Nadam with Keras's momentum schedule (decay 0.96); <paramref name="uProduct"/> is the running product including this step's μₜ.</summary>
@@ -136,9 +137,9 @@ public static class OptimizerKernels
         var g = gradient.Native;
         m.Native.mul_(b1).add_(g, oneMinusB1);
         v.Native.mul_(b2).addcmul_(g, g, oneMinusB2);
-        var mHat = m.Native.mul(momentumWeight).add_(g.mul(gradientWeight));
+        var mHat = m.Native.mul(momentumWeight).add_(g.mul(gradientWeight), One);
         var vHat = v.Native.div(secondScale);
-        variable.Native.addcdiv_(mHat, vHat.sqrt_().add_(epsilonValue), minusLr);
+        variable.Native.addcdiv_(mHat, vHat.sqrt_().add_(epsilonValue, One), minusLr);
     }
 
     /// <summary>Adadelta: running averages of g² and of updates² give a unit-correct step, times lr (Keras's rule).</summary>
@@ -150,7 +151,7 @@ public static class OptimizerKernels
         using Scalar rhoValue = rho, oneMinusRho = 1 - rho, epsilonValue = epsilon, lr = learningRate;
         var g = gradient.Native;
         accumulatedGradient.Native.mul_(rhoValue).addcmul_(g, g, oneMinusRho);
-        var delta = accumulatedDelta.Native.add(epsilonValue).sqrt_().div_(accumulatedGradient.Native.add(epsilonValue).sqrt_()).mul_(g).neg_();
+        var delta = accumulatedDelta.Native.add(epsilonValue, One).sqrt_().div_(accumulatedGradient.Native.add(epsilonValue, One).sqrt_()).mul_(g).neg_();
         accumulatedDelta.Native.mul_(rhoValue).addcmul_(delta, delta, oneMinusRho);
         variable.Native.add_(delta, lr);
     }
@@ -166,10 +167,10 @@ public static class OptimizerKernels
             minusL1 = -l1, plusL1 = l1;
         var g = gradient.Native;
         var w = variable.Native;
-        var shrunk = l2Shrinkage > 0 ? g.add(w.mul(shrinkage)) : g;
-        var newAccumulator = accumulator.Native.add(g.square());
-        linear.Native.add_(shrunk.sub(newAccumulator.pow(minusPower).sub(accumulator.Native.pow(minusPower)).div(lr).mul(w)));
-        var quadratic = newAccumulator.pow(minusPower).div(lr).add(twiceL2);
+        var shrunk = l2Shrinkage > 0 ? g.add(w.mul(shrinkage), One) : g;
+        var newAccumulator = accumulator.Native.add(g.square(), One);
+        linear.Native.add_(shrunk.sub(newAccumulator.pow(minusPower).sub(accumulator.Native.pow(minusPower)).div(lr).mul(w)), One);
+        var quadratic = newAccumulator.pow(minusPower).div(lr).add(twiceL2, One);
         var clipped = linear.Native.clamp(minusL1, plusL1);
         w.copy_(clipped.sub(linear.Native).div(quadratic));
         accumulator.Native.copy_(newAccumulator);

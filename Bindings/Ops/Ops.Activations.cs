@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
 
@@ -20,7 +21,7 @@ public static partial class Ops
         if (maxValue is not null)
             positive = positive.clamp_max(max);
         if (negativeSlope != 0)
-            positive = positive + torch.where(input.lt(thresholdValue), input.sub(thresholdValue), torch.zeros_like(input)).mul(slope);
+            positive = positive.add(torch.where(input.lt(thresholdValue), input.sub(thresholdValue), torch.zeros_like(input)).mul(slope), One);
         return Wrap(positive);
     }
 
@@ -69,7 +70,7 @@ public static partial class Ops
     public static Tensor HardSigmoidLegacy(Tensor x)
     {
         using Scalar slope = 0.2, offset = 0.5, zero = 0, one = 1;
-        return Wrap(x.Native.mul(slope).add(offset).clamp(zero, one));
+        return Wrap(x.Native.mul(slope).add(offset, One).clamp(zero, one));
     }
 
     /// <summary><c>exp(x)</c>.</summary>
@@ -82,8 +83,8 @@ public static partial class Ops
             return Wrap(F.gelu(x.Native));
         var input = x.Native;
         using Scalar three = 3, cubic = 0.044715, scale = Math.Sqrt(2.0 / Math.PI), half = 0.5, one = 1;
-        var inner = input.add(input.pow(three).mul(cubic)).mul(scale);
-        return Wrap(input.mul(half).mul(inner.tanh().add(one)));
+        var inner = input.add(input.pow(three).mul(cubic), One).mul(scale);
+        return Wrap(input.mul(half).mul(inner.tanh().add(one, One)));
     }
 
     /// <summary><c>x · sigmoid(x)</c> (swish, silu).</summary>

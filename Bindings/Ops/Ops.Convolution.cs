@@ -2,6 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 using TorchTensor = TorchSharp.torch.Tensor;
+using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
 
@@ -156,7 +157,7 @@ public static partial class Ops
         if (training)
         {
             mean = input.mean(reduce, keepdim: true);
-            variance = (input - mean).square().mean(reduce, keepdim: true);
+            variance = input.sub(mean).square().mean(reduce, keepdim: true);
             using (torch.no_grad())
             {
                 movingMean.Native.mul_(momentumValue).add_(mean.detach().reshape(movingMean.Native.shape), oneMinusMomentum);
@@ -168,9 +169,9 @@ public static partial class Ops
             mean = movingMean.Native.reshape(shape);
             variance = movingVariance.Native.reshape(shape);
         }
-        var y = (input - mean) * variance.add(epsilonValue).rsqrt();
+        var y = input.sub(mean) * variance.add(epsilonValue, One).rsqrt();
         if (gamma is not null) y = y * gamma.Native.reshape(shape);
-        if (beta is not null) y = y + beta.Native.reshape(shape);
+        if (beta is not null) y = y.add(beta.Native.reshape(shape), One);
         return Wrap(y);
     }
 
@@ -181,12 +182,12 @@ public static partial class Ops
         int rank = (int)input.dim();
         long[] reduce = axes.Select(a => (long)(a < 0 ? a + rank : a)).ToArray();
         var mean = input.mean(reduce, keepdim: true);
-        var variance = (input - mean).square().mean(reduce, keepdim: true);
+        var variance = input.sub(mean).square().mean(reduce, keepdim: true);
         using Scalar epsilonValue = epsilon;
-        var y = (input - mean) * variance.add(epsilonValue).rsqrt();
+        var y = input.sub(mean) * variance.add(epsilonValue, One).rsqrt();
         var shape = Enumerable.Range(0, rank).Select(a => reduce.Contains(a) ? input.shape[a] : 1L).ToArray();
         if (gamma is not null) y = y * gamma.Native.reshape(shape);
-        if (beta is not null) y = y + beta.Native.reshape(shape);
+        if (beta is not null) y = y.add(beta.Native.reshape(shape), One);
         return Wrap(y);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
 
@@ -33,7 +34,7 @@ public static partial class Ops
         using var generator = Generator(seed);
         var values = torch.rand(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
         using Scalar width = max - min, low = min;
-        return Wrap(OnDevice(values.mul_(width).add_(low)));
+        return Wrap(OnDevice(values.mul_(width).add_(low, One)));
     }
 
     /// <summary>Normal values; reproducible when <paramref name="seed"/> is given.</summary>
@@ -42,7 +43,7 @@ public static partial class Ops
         using var generator = Generator(seed);
         var values = torch.randn(Dims(shape), ToScalarType(dtype), torch.CPU, generator: generator);
         using Scalar scale = stddev, shift = mean;
-        return Wrap(OnDevice(values.mul_(scale).add_(shift)));
+        return Wrap(OnDevice(values.mul_(scale).add_(shift, One)));
     }
 
     /// <summary>Normal values redrawn until they lie within two standard deviations of the mean, as Keras's truncated_normal.</summary>
@@ -60,7 +61,7 @@ public static partial class Ops
             var redrawn = torch.randn([count], ScalarType.Float64, torch.CPU, generator: generator);
             values = values.masked_scatter(outside, redrawn);
         }
-        var result = OnDevice(values.mul_(scale).add_(shift).to_type(ToScalarType(dtype)));
+        var result = OnDevice(values.mul_(scale).add_(shift, One).to_type(ToScalarType(dtype)));
         return Wrap(result.MoveToOuterDisposeScope());
     }
 

@@ -1,15 +1,16 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
 
 public static partial class Ops
 {
     /// <summary><c>x + y</c> with broadcasting.</summary>
-    public static Tensor Add(Tensor x, Tensor y) => Wrap(x.Native + y.Native);
+    public static Tensor Add(Tensor x, Tensor y) => Wrap(x.Native.add(y.Native, One));
 
     /// <summary><c>x - y</c> with broadcasting.</summary>
-    public static Tensor Subtract(Tensor x, Tensor y) => Wrap(x.Native - y.Native);
+    public static Tensor Subtract(Tensor x, Tensor y) => Wrap(x.Native.sub(y.Native));
 
     /// <summary><c>x * y</c> with broadcasting.</summary>
     public static Tensor Multiply(Tensor x, Tensor y) => Wrap(x.Native * y.Native);
@@ -94,7 +95,7 @@ public static partial class Ops
         if (input.dim() == 2)
             return Wrap(bias is null ? input.mm(kernel.Native) : torch.addmm(bias.Native, input, kernel.Native, 1, 1));
         var product = torch.matmul(input, kernel.Native);
-        return Wrap(bias is null ? product : product.add_(bias.Native));
+        return Wrap(bias is null ? product : product.add_(bias.Native, One));
     }
 
     /// <summary><paramref name="length"/> entries of <paramref name="axis"/> from <paramref name="start"/> (a view).</summary>
@@ -199,7 +200,7 @@ public static partial class Ops
         using Scalar low = epsilon, high = 1 - epsilon, one = 1;
         var p = output.Native.clamp(low, high);
         var t = target.Native;
-        return Wrap(-(t * p.log() + t.neg().add(one) * p.neg().add(one).log()));
+        return Wrap((t * p.log()).add(t.neg().add(one, One) * p.neg().add(one, One).log(), One).neg());
     }
 
     /// <summary>For each position, the entry of the last axis named by <paramref name="indices"/> (int64, one rank lower).</summary>
