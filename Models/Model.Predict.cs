@@ -34,7 +34,9 @@ public partial class Model
     public IReadOnlyList<Tensor> PredictOutputs(Array x, int batchSize = 32) => WithArrays([x], batchSize, PredictOutputs);
 
     /// <summary>Predicts every output for input arrays by position.</summary>
-    public IReadOnlyList<Tensor> PredictOutputs(Array[] x, int batchSize = 32) => WithArrays(x, batchSize, PredictOutputs);
+    /// <remarks>A jagged array of numbers (<c>float[][]</c>) is the rows of one 2-D input, not one input per row.</remarks>
+    public IReadOnlyList<Tensor> PredictOutputs(Array[] x, int batchSize = 32) =>
+        WithArrays(ModelData.IsJaggedRows(x) ? [ModelData.Rows(x)] : x, batchSize, PredictOutputs);
 
     /// <summary>Predicts every output for input arrays by position.</summary>
     public IReadOnlyList<Tensor> PredictOutputs(IReadOnlyList<Array> x, int batchSize = 32) => WithArrays(x, batchSize, PredictOutputs);

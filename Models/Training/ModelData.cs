@@ -42,8 +42,49 @@ public sealed class ModelData : IEnumerable<object>
     public static ModelData From(IReadOnlyDictionary<string, Tensor> items) =>
         new(items.Values.Cast<object>().ToArray(), items.Keys.ToArray());
 
-    /// <summary>One array.</summary>
-    public static implicit operator ModelData(Array array) => array is Array[] arrays ? From(arrays) : new([array], null);
+    /// <summary>
+    /// One array; an <c>Array[]</c> holds several arrays by position, and a jagged array of numbers
+    /// (<c>float[][]</c>) is the rows of one 2-D input.
+    /// </summary>
+    /// <exception cref="ArgumentException">A jagged array whose rows differ in length.</exception>
+    public static implicit operator ModelData(Array array) => IsJaggedRows(array) ? new([Rows(array)], null)
+        : array is Array[] arrays ? From(arrays)
+        : new([array], null);
+
+    /// <summary>True for a jagged array of numbers (<c>float[][]</c>), as opposed to an <c>Array[]</c> of inputs.</summary>
+    internal static bool IsJaggedRows(Array array) =>
+        array.GetType().GetElementType() is { IsArray: true } row && row.GetArrayRank() == 1 && row.GetElementType()!.IsPrimitive;
+
+    /// <summary>The rows of a jagged array as one 2-D array (.NET reads <c>float[8][]</c> as eight arrays otherwise).</summary>
+    internal static Array Rows(Array jagged)
+    {
+        var rows = Enumerable.Range(0, jagged.Length).Select(i => (Array?)jagged.GetValue(i)
+            ?? throw new ArgumentException($"Row {i} of the jagged array is null.")).ToArray();
+        int width = rows.Length == 0 ? 0 : rows[0].Length;
+        if (rows.FirstOrDefault(r => r.Length != width) is { } uneven)
+            throw new ArgumentException(
+                $"A jagged array is read as the rows of one 2-D input, so every row needs the same length: row 0 has {width} values, row {Array.IndexOf(rows, uneven)} has {uneven.Length}.");
+        var elementType = jagged.GetType().GetElementType()!.GetElementType()!;
+        var matrix = Array.CreateInstance(elementType, rows.Length, width);
+        int size = System.Runtime.InteropServices.Marshal.SizeOf(elementType);
+        for (int i = 0; i < rows.Length; i++) Buffer.BlockCopy(rows[i], 0, matrix, i * width * size, width * size);
+        return matrix;
+    }
+
+    /// <summary>Float matrices by position (<c>new List&lt;float[,]&gt; { headlines, extra }</c>).</summary>
+    public static implicit operator ModelData(List<float[,]> arrays) => From(arrays.Cast<Array>().ToArray());
+
+    /// <summary>Integer matrices (token ids) by position.</summary>
+    public static implicit operator ModelData(List<int[,]> arrays) => From(arrays.Cast<Array>().ToArray());
+
+    /// <summary>Float sequences (samples, steps, features) by position.</summary>
+    public static implicit operator ModelData(List<float[,,]> arrays) => From(arrays.Cast<Array>().ToArray());
+
+    /// <summary>Float matrices by input or output name.</summary>
+    public static implicit operator ModelData(Dictionary<string, float[,]> arrays) => From(arrays.ToDictionary(p => p.Key, p => (Array)p.Value));
+
+    /// <summary>Integer matrices by input or output name.</summary>
+    public static implicit operator ModelData(Dictionary<string, int[,]> arrays) => From(arrays.ToDictionary(p => p.Key, p => (Array)p.Value));
 
     /// <summary>One tensor.</summary>
     public static implicit operator ModelData(Tensor tensor) => new([tensor], null);

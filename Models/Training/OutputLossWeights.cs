@@ -18,6 +18,18 @@ public sealed class OutputLossWeights : IEnumerable<double>
     /// <summary>Weights by output name (missing outputs weigh 1).</summary>
     public static implicit operator OutputLossWeights(Dictionary<string, double> byName) => new([], byName);
 
+    /// <summary>Weights by output position, from an array (<c>double[] weights = [1.0, 0.2]</c>).</summary>
+    public static implicit operator OutputLossWeights(double[] weights) => new((double[])weights.Clone(), null);
+
+    /// <summary>Weights by output position, from a list.</summary>
+    public static implicit operator OutputLossWeights(List<double> weights) => new(weights.ToArray(), null);
+
+    /// <summary>Weights by output position from any sequence (<c>OutputLossWeights.From(query)</c>).</summary>
+    public static OutputLossWeights From(IEnumerable<double> weights) => new(weights.ToArray(), null);
+
+    /// <summary>Weights by output name from any read-only dictionary.</summary>
+    public static OutputLossWeights From(IReadOnlyDictionary<string, double> byName) => new([], byName.ToDictionary(p => p.Key, p => p.Value));
+
     internal double[] Resolve(IReadOnlyList<string> outputNames)
     {
         if (_byName is not null)

@@ -32,6 +32,18 @@ public sealed class OutputLosses : IEnumerable<Loss?>
     public static implicit operator OutputLosses(Dictionary<string, string> byName) =>
         new([], byName.ToDictionary(p => p.Key, p => (Loss?)Loss.Get(p.Value)));
 
+    /// <summary>Losses by output position, by Keras name (<c>string[] losses = ["binary_crossentropy", "mse"]</c>).</summary>
+    public static implicit operator OutputLosses(string[] names) => new(names.Select(n => (Loss?)Loss.Get(n)).ToArray(), null);
+
+    /// <summary>Losses by output position, by Keras name, from a list.</summary>
+    public static implicit operator OutputLosses(List<string> names) => names.ToArray();
+
+    /// <summary>Loss objects by output position, from an array.</summary>
+    public static implicit operator OutputLosses(Loss?[] losses) => new((Loss?[])losses.Clone(), null);
+
+    /// <summary>Loss objects by output position, from a list.</summary>
+    public static implicit operator OutputLosses(List<Loss?> losses) => new(losses.ToArray(), null);
+
     private bool AppliesToAll { get; init; }
 
     internal Loss?[] Resolve(IReadOnlyList<string> outputNames)

@@ -31,6 +31,16 @@ public sealed class OutputMetrics : IEnumerable<MetricSpec>
     /// <summary>Metrics (names or objects) by output name.</summary>
     public static implicit operator OutputMetrics(Dictionary<string, MetricSpec[]> byName) => new([], byName);
 
+    /// <summary>Metric names for every output, from an array (<c>string[] names = ["accuracy"]</c>).</summary>
+    public static implicit operator OutputMetrics(string[] names) => new(names.Select(n => (MetricSpec)n).ToArray(), null);
+
+    /// <summary>Metric names for every output, from a list.</summary>
+    public static implicit operator OutputMetrics(List<string> names) => names.ToArray();
+
+    /// <summary>Metric names by output name, lists as values.</summary>
+    public static implicit operator OutputMetrics(Dictionary<string, List<string>> byName) =>
+        new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
+
     internal Metric[][] Resolve(IReadOnlyList<string> outputNames)
     {
         if (_byName is not null)

@@ -1,0 +1,80 @@
+namespace TfFunctional.Tests.Api;
+
+/// <summary>
+/// The collections C# code holds are accepted where Keras takes a list or a dictionary, and give what the literal forms
+/// give. This file must compile: each call is one that was a CS1503 error before.
+/// </summary>
+public class ArgumentFormTests
+{
+    private static Model TwoInTwoOut()
+    {
+        Keras.ClearSession();
+        var a = Keras.Input(shape: [3], name: "a");
+        var b = Keras.Input(shape: [2], name: "b");
+        var joined = Keras.Layers.Concatenate([a, b]);
+        var first = new Dense(1, activation: "sigmoid", name: "first", kernelInitializer: new Initializers.Constant(0.1)).Call(joined);
+        var second = new Dense(1, name: "second", kernelInitializer: new Initializers.Constant(-0.2)).Call(joined);
+        return new Model([a, b], [first, second]);
+    }
+
+    private static readonly float[,] A = { { 1, 2, 3 }, { 0, -1, 1 } };
+    private static readonly float[,] B = { { 0.5f, 1 }, { 2, 0 } };
+    private static readonly float[,] Y = { { 1 }, { 0 } };
+
+    private static IReadOnlyDictionary<string, double> Evaluate(Model model) =>
+        model.Evaluate([A, B], [Y, Y], verbose: 0);
+
+    [Test]
+    public void ArraysAndListsGiveWhatLiteralsGive()
+    {
+        var literal = TwoInTwoOut();
+        literal.Compile("sgd", loss: ["binary_crossentropy", "mse"], lossWeights: [1.0, 0.2], metrics: ["mae"]);
+        var expected = Evaluate(literal);
+
+        double[] weights = [1.0, 0.2];
+        string[] losses = ["binary_crossentropy", "mse"];
+        List<string> metrics = ["mae"];
+        var fromArrays = TwoInTwoOut();
+        fromArrays.Compile("sgd", loss: losses, lossWeights: weights, metrics: metrics);
+        Assert.That(Evaluate(fromArrays), Is.EqualTo(expected));
+
+        var fromLists = TwoInTwoOut();
+        fromLists.Compile("sgd", loss: new List<string>(losses), lossWeights: new List<double>(weights), metrics: metrics.ToArray());
+        Assert.That(Evaluate(fromLists), Is.EqualTo(expected));
+
+        var fromSequence = TwoInTwoOut();
+        fromSequence.Compile("sgd", loss: losses, lossWeights: OutputLossWeights.From(weights.Select(w => w)), metrics: metrics);
+        Assert.That(Evaluate(fromSequence), Is.EqualTo(expected));
+        Assert.That(expected["loss"], Is.EqualTo(expected["first_loss"] + 0.2 * expected["second_loss"]).Within(1e-6), "the weights apply");
+    }
+
+    [Test]
+    public void ListsAndDictionariesOfMatricesAreData()
+    {
+        var model = TwoInTwoOut();
+        model.Compile("sgd", "mse");
+        var byLiteral = model.Evaluate([A, B], [Y, Y], verbose: 0);
+        var byList = model.Evaluate(new List<float[,]> { A, B }, new List<float[,]> { Y, Y }, verbose: 0);
+        var byName = model.Evaluate(new Dictionary<string, float[,]> { ["b"] = B, ["a"] = A }, new Dictionary<string, float[,]> { ["first"] = Y, ["second"] = Y }, verbose: 0);
+        Assert.That(byList, Is.EqualTo(byLiteral));
+        Assert.That(byName, Is.EqualTo(byLiteral));
+        var history = model.Fit(new List<float[,]> { A, B }, new List<float[,]> { Y, Y }, epochs: 1, verbose: 0, shuffle: false);
+        Assert.That(history["loss"], Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void AJaggedArrayIsTheRowsOfOneInput()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [3]);
+        var model = new Model(input, new Dense(1, useBias: false, kernelInitializer: new Initializers.Constant(1)).Call(input));
+        float[][] rows = [[1, 2, 3], [4, 5, 6]];
+        using var byRows = model.Predict(rows);
+        Assert.That(byRows.ToArray<float>(), Is.EqualTo(new[] { 6f, 15 }));
+        model.Compile("sgd", "mse");
+        var result = model.Evaluate(rows, new float[][] { [6], [15] }, verbose: 0);
+        Assert.That(result["loss"], Is.EqualTo(0).Within(1e-9));
+        float[][] uneven = [[1, 2, 3], [4, 5]];
+        Assert.That(Assert.Throws<ArgumentException>(() => model.Predict(uneven))!.Message, Does.Contain("row 0 has 3 values, row 1 has 2"));
+    }
+}
