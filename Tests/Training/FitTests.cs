@@ -162,3 +162,94 @@ public class FitTests
         Assert.That(two.ToString().TrimEnd(), Does.Match(@"^4/4 - \d+s - loss: 1\.2500 - \d+(s|ms|us)/epoch - \d+(s|ms|us)/step$"));
     }
 }
+
+/// <summary>
+/// One SGD step of issue 16's DCGAN-style generator against TF.js Layers 4.22 (tools/references/tfjs): the loss and
+/// every weight after the step. Without UpSampling2D every weight matches TF.js; with it, the weights downstream of the
+/// upsampling match TF.js and those upstream match the gradient measured by finite differences, which TF.js's gradient
+/// of nearest-neighbour upsampling does not (Tests/References/README.md).
+/// </summary>
+public class TfJsTrainingReferenceTests
+{
+    private sealed record Case(Model Model, Tensor X, Tensor Y, System.Text.Json.Nodes.JsonNode Expected, string Folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            X.Dispose();
+            Y.Dispose();
+        }
+    }
+
+    private static Case Load(string name)
+    {
+        string folder = Fixtures.Reference(Path.Combine("tfjs", name));
+        var expected = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")))!;
+        Tensor Read(System.Text.Json.Nodes.JsonNode node) => Tensor.From(
+            node["data"]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(), node["shape"]!.AsArray().Select(d => (long)d!.GetValue<int>()).ToArray());
+        return new Case(Keras.LoadModel(Path.Combine(folder, "model.json")), Read(expected["inputs"]![0]!), Read(expected["targets"]![0]!), expected, folder);
+    }
+
+    /// <summary>One SGD step (learning rate 0.1) of mean squared error; the loss, and the weights after it by path.</summary>
+    private static (double Loss, Dictionary<string, float[]> Weights) Step(Model model, Tensor x, Tensor y, double learningRate = 0.1)
+    {
+        model.Compile(new Optimizers.SGD(learningRate: learningRate), "mse");
+        double loss = model.TrainOnBatch(x, y)["loss"];
+        return (loss, model.Weights.Zip(model.GetWeights()).ToDictionary(p => p.First.Path, p => p.Second.Cast<float>().ToArray()));
+    }
+
+    private static double[] TfJsAfter(Case c, string name) => c.Expected["weightsAfterOneStep"]!.AsArray()
+        .First(w => w!["name"]!.GetValue<string>() == name)!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray();
+
+    private static IEnumerable<string> TfJsNames(Case c) => c.Expected["weightsAfterOneStep"]!.AsArray().Select(w => w!["name"]!.GetValue<string>());
+
+    [Test]
+    public void WithoutUpsamplingEveryWeightMatchesTfJs()
+    {
+        using var c = Load("dcgan_no_upsampling_sgd_step");
+        var (loss, weights) = Step(c.Model, c.X, c.Y);
+        double expectedLoss = c.Expected["lossAfterOneStep"]!.GetValue<double>();
+        Assert.That(loss, Is.EqualTo(expectedLoss).Within(1e-5 + 1e-4 * expectedLoss));
+        foreach (string name in TfJsNames(c))
+            Fixtures.AssertClose(weights[name], TfJsAfter(c, name), name);
+    }
+
+    [Test]
+    public void WithUpsamplingTheStepFollowsTheTrueGradient()
+    {
+        using var c = Load("dcgan_sgd_step");
+        var initial = c.Model.GetWeights().ToArray();
+        var (loss, weights) = Step(c.Model, c.X, c.Y);
+        double expectedLoss = c.Expected["lossAfterOneStep"]!.GetValue<double>();
+        Assert.That(loss, Is.EqualTo(expectedLoss).Within(1e-5 + 1e-4 * expectedLoss), "the forward pass agrees");
+        // Downstream of UpSampling2D the gradients do not pass through it: TF.js and we agree.
+        foreach (string name in new[] { "deconv/kernel", "deconv/bias", "bn_2/gamma", "bn_2/beta", "bn_2/moving_mean", "bn_2/moving_variance", "bn_1/moving_mean", "bn_1/moving_variance" })
+            Fixtures.AssertClose(weights[name], TfJsAfter(c, name), name);
+
+        // Upstream: bn_1's beta moved by −0.1 × the gradient that central differences of the training-mode loss give.
+        int index = c.Model.Weights.Select(w => w.Path).ToList().IndexOf("bn_1/beta");
+        var beta = (float[])initial[index];
+        double TrainingLoss(float[] value)
+        {
+            var probe = Keras.LoadModel(Path.Combine(c.Folder, "model.json"));
+            var w = probe.GetWeights().ToArray();
+            w[index] = value;
+            probe.SetWeights(w);
+            return Step(probe, c.X, c.Y, learningRate: 0).Loss;   // a step of 0 reads the training-mode loss
+        }
+        const float epsilon = 1e-3f;
+        double worstTfJs = 0;
+        var tfjs = TfJsAfter(c, "bn_1/beta");
+        for (int j = 0; j < beta.Length; j++)
+        {
+            var plus = (float[])beta.Clone();
+            var minus = (float[])beta.Clone();
+            plus[j] += epsilon;
+            minus[j] -= epsilon;
+            double gradient = (TrainingLoss(plus) - TrainingLoss(minus)) / (2 * epsilon);
+            Assert.That((beta[j] - weights["bn_1/beta"][j]) / 0.1, Is.EqualTo(gradient).Within(2e-4 + 1e-3 * Math.Abs(gradient)), $"bn_1/beta[{j}]");
+            worstTfJs = Math.Max(worstTfJs, Math.Abs((beta[j] - tfjs[j]) / 0.1 - gradient));
+        }
+        TestContext.Out.WriteLine($"TF.js's bn_1/beta gradient is off the finite-difference gradient by up to {worstTfJs:F4}");
+        Assert.That(worstTfJs, Is.GreaterThan(1e-2), "TF.js's upsampling gradient differs (if TF.js is fixed, compare every weight to it instead)");
+    }
+}

@@ -7,13 +7,20 @@ const tf = require('@tensorflow/tfjs');
 
 const out = path.join(__dirname, '..', '..', '..', 'Tests', 'References', 'tfjs');
 
-/** Sets every weight of the model to sin(1 + index + 0.37 · position) · 0.5, in model.weights order. */
+/**
+ * Sets every weight of the model to sin(1 + index + 0.37 · position) · 0.5, in model.weights order (moving variances
+ * to |that| + 0.5: a variance is positive).
+ */
 function setWeights(model) {
   let position = 0;
   const values = model.weights.map((w) => {
     const size = w.shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(size);
-    for (let i = 0; i < size; i++) data[i] = Math.sin(1 + i + 0.37 * position) * 0.5;
+    const variance = w.originalName.endsWith('moving_variance');
+    for (let i = 0; i < size; i++) {
+      const value = Math.sin(1 + i + 0.37 * position) * 0.5;
+      data[i] = variance ? Math.abs(value) + 0.5 : value;
+    }
     position++;
     return tf.tensor(data, w.shape);
   });
@@ -49,6 +56,21 @@ async function write(name, model, inputs) {
   fs.writeFileSync(path.join(folder, 'expected.json'), JSON.stringify(expected));
 }
 
+/** One SGD step of a model on (x, y) through trainOnBatch; writes the model before the step and every weight after. */
+async function writeTraining(name, model, x, y) {
+  const folder = path.join(out, name);
+  fs.mkdirSync(folder, { recursive: true });
+  await write(name, model, [x]);
+  const before = model.predict(x);
+  const loss = await model.trainOnBatch(x, y);
+  const expected = JSON.parse(fs.readFileSync(path.join(folder, 'expected.json')));
+  expected.targets = [{ shape: y.shape, data: Array.from(y.dataSync()) }];
+  expected.lossAfterOneStep = loss;
+  expected.weightsAfterOneStep = model.weights.map((w) => ({ name: w.originalName, shape: w.shape, data: Array.from(w.read().dataSync()) }));
+  before.dispose();
+  fs.writeFileSync(path.join(folder, 'expected.json'), JSON.stringify(expected));
+}
+
 async function main() {
   // The guide's shared vision model: a model called as a layer, and the same model under TimeDistributed.
   {
@@ -77,4 +99,27 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+async function training() {
+  // The DCGAN-style generator of issue 16: Dense → BatchNormalization → LeakyReLU → Reshape → UpSampling2D →
+  // Conv2DTranspose → BatchNormalization → tanh, one SGD step (learning rate 0.1) of mean squared error, batch of 4.
+  // The same without UpSampling2D isolates TF.js's gradient of nearest-neighbour upsampling, which differs from the
+  // true gradient (see Tests/References/README.md).
+  for (const [name, upsample] of [['dcgan_sgd_step', true], ['dcgan_no_upsampling_sgd_step', false]]) {
+    const z = tf.input({ shape: [4], name: 'z' });
+    let h = tf.layers.dense({ units: 16, useBias: false, name: 'project' }).apply(z);
+    h = tf.layers.batchNormalization({ name: 'bn_1' }).apply(h);
+    h = tf.layers.leakyReLU({ alpha: 0.2, name: 'leaky' }).apply(h);
+    h = tf.layers.reshape({ targetShape: [2, 2, 4], name: 'reshape' }).apply(h);
+    if (upsample) h = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(h);
+    h = tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, padding: 'same', name: 'deconv' }).apply(h);
+    h = tf.layers.batchNormalization({ name: 'bn_2' }).apply(h);
+    const image = tf.layers.activation({ activation: 'tanh', name: 'tanh' }).apply(h);
+    const model = tf.model({ inputs: z, outputs: image, name: 'generator' });
+    setWeights(model);
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const side = upsample ? 4 : 2;
+    await writeTraining(name, model, ramp([4, 4], 3), ramp([4, side, side, 2], 4).mul(0.5));
+  }
+}
+
+main().then(training).catch((e) => { console.error(e); process.exit(1); });
