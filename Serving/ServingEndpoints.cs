@@ -51,29 +51,39 @@ public static class ServingEndpoints
             })));
         endpoints.MapGet("/v1/models/{name}/metadata", (string name, ModelRegistry registry) => Handle(name, registry, served =>
         {
+            // TF Serving's GetModelMetadataResponse as its REST API writes it: metadata["signature_def"] holds a
+            // SignatureDefMap, whose own field is signature_def; TensorInfo names follow a Keras SavedModel's.
             var model = served.Model;
-            JsonObject Tensors(IEnumerable<(string Name, KerasTensor Tensor)> tensors) => new(tensors.Select(t => KeyValuePair.Create(t.Name, (JsonNode?)new JsonObject
-            {
-                ["dtype"] = t.Tensor.DType switch
+            JsonObject Tensors(IEnumerable<(string Key, string TensorName, KerasTensor Tensor)> tensors) => new(tensors.Select(t =>
+                KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
                 {
-                    DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
-                    var other => "DT_" + other.KerasName().ToUpperInvariant(),
-                },
-                ["tensor_shape"] = new JsonObject { ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString() }).ToArray()) },
-                ["name"] = t.Name,
-            })));
+                    ["dtype"] = t.Tensor.DType switch
+                    {
+                        DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
+                        var other => "DT_" + other.KerasName().ToUpperInvariant(),
+                    },
+                    ["tensor_shape"] = new JsonObject
+                    {
+                        ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString(), ["name"] = "" }).ToArray()),
+                        ["unknown_rank"] = false,
+                    },
+                    ["name"] = t.TensorName,
+                })));
             return Results.Json(new JsonObject
             {
-                ["model_spec"] = new JsonObject { ["name"] = served.Name, ["version"] = served.Version.ToString() },
+                ["model_spec"] = new JsonObject { ["name"] = served.Name, ["signature_name"] = "", ["version"] = served.Version.ToString() },
                 ["metadata"] = new JsonObject
                 {
                     ["signature_def"] = new JsonObject
                     {
-                        ["serving_default"] = new JsonObject
+                        ["signature_def"] = new JsonObject
                         {
-                            ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs)),
-                            ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs)),
-                            ["method_name"] = "tensorflow/serving/predict",
+                            ["serving_default"] = new JsonObject
+                            {
+                                ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs).Select(p => (p.First, $"serving_default_{p.First}:0", p.Second))),
+                                ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs).Select((p, i) => (p.First, $"StatefulPartitionedCall:{i}", p.Second))),
+                                ["method_name"] = "tensorflow/serving/predict",
+                            },
                         },
                     },
                 },

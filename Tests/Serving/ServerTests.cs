@@ -96,7 +96,13 @@ public class ServerTests
         var status = JsonNode.Parse(await client.GetStringAsync("/v1/models/twitter"))!;
         Assert.That(status["model_version_status"]![0]!["state"]!.GetValue<string>(), Is.EqualTo("AVAILABLE"));
         var metadata = JsonNode.Parse(await client.GetStringAsync("/v1/models/twitter/metadata"))!;
-        var signature = metadata["metadata"]!["signature_def"]!["serving_default"]!;
+        // TF Serving's GetModelMetadataResponse JSON (tensorflow_serving/apis/get_model_metadata.proto, REST API doc).
+        Assert.That(metadata["model_spec"]!.ToJsonString(), Is.EqualTo("{\"name\":\"twitter\",\"signature_name\":\"\",\"version\":\"1\"}"));
+        var signature = metadata["metadata"]!["signature_def"]!["signature_def"]!["serving_default"]!;
+        Assert.That(signature["inputs"]!["main_input"]!.ToJsonString(), Is.EqualTo(
+            "{\"dtype\":\"DT_INT32\",\"tensor_shape\":{\"dim\":[{\"size\":\"-1\",\"name\":\"\"},{\"size\":\"6\",\"name\":\"\"}],\"unknown_rank\":false}," +
+            "\"name\":\"serving_default_main_input:0\"}"));
+        Assert.That(signature["method_name"]!.GetValue<string>(), Is.EqualTo("tensorflow/serving/predict"));
         Assert.That(signature["inputs"]!["main_input"]!["dtype"]!.GetValue<string>(), Is.EqualTo("DT_INT32"));
         Assert.That(signature["outputs"]!.AsObject().Select(p => p.Key), Is.EqualTo(new[] { "main_output", "aux_output" }));
         Assert.That((await client.GetAsync("/healthz")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -146,7 +152,7 @@ public class ServerTests
         Fixtures.AssertClose(columnBody["outputs"]![0]!.AsArray().Select(v => v!.GetValue<float>()).ToArray(), want, "served tfjs model, column form");
 
         var gruMetadata = JsonNode.Parse(await client.GetStringAsync("/v1/models/gru/metadata"))!;
-        var inputs = gruMetadata["metadata"]!["signature_def"]!["serving_default"]!["inputs"]!.AsObject();
+        var inputs = gruMetadata["metadata"]!["signature_def"]!["signature_def"]!["serving_default"]!["inputs"]!.AsObject();
         Assert.That(inputs.Count, Is.EqualTo(1));
         Assert.That(inputs.Single().Value!["tensor_shape"]!["dim"]!.AsArray().Select(d => d!["size"]!.GetValue<string>()), Is.EqualTo(new[] { "-1", "10" }));
     }
