@@ -9,6 +9,15 @@ public static partial class Keras
     public static KerasTensor Input(int?[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
         new InputLayer(shape, batchSize, dtype, name).Tensor;
 
+    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from the fully known dimensions an <c>int[]</c> holds.</summary>
+    public static KerasTensor Input(int[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+        Input(shape.Select(d => (int?)d).ToArray(), dtype, name, batchSize);
+
+    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, with the dtype by its Keras name (<c>"int32"</c>).</summary>
+    /// <exception cref="ArgumentException">Not a dtype Keras knows.</exception>
+    public static KerasTensor Input(int?[] shape, string dtype, string? name = null, int? batchSize = null) =>
+        Input(shape, DTypes.Parse(dtype), name, batchSize);
+
     /// <summary>Resets the automatic layer names, so the next Dense is <c>dense</c> again.</summary>
     public static void ClearSession() => Naming.Reset();
 

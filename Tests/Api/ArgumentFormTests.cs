@@ -77,4 +77,17 @@ public class ArgumentFormTests
         float[][] uneven = [[1, 2, 3], [4, 5]];
         Assert.That(Assert.Throws<ArgumentException>(() => model.Predict(uneven))!.Message, Does.Contain("row 0 has 3 values, row 1 has 2"));
     }
+
+    [Test]
+    public void ShapesAsIntArraysAndDTypesByName()
+    {
+        int[] dims = [28, 28, 1];
+        var image = Keras.Input(shape: dims);
+        Assert.That(image.Shape, Is.EqualTo(new Shape(null, 28, 28, 1)));
+        var tokens = Keras.Input(shape: [100], dtype: "int32", name: "tokens");
+        Assert.That(tokens.DType, Is.EqualTo(DType.Int32));
+        var literal = Keras.Input(shape: [null, 8]);
+        Assert.That(literal.Shape, Is.EqualTo(new Shape(null, null, 8)));
+        Assert.That(Assert.Throws<ArgumentException>(() => Keras.Input(shape: [3], dtype: "int33"))!.Message, Does.StartWith("Invalid dtype: int33."));
+    }
 }

@@ -3,7 +3,7 @@ namespace TfFunctional.Layers;
 /// <summary>The entry point of a model: has no weights and one node whose output is the symbolic input tensor.</summary>
 public sealed class InputLayer : Layer
 {
-    /// <summary>Creates the layer and its symbolic output; <see cref="Keras.Input"/> is the usual way.</summary>
+    /// <summary>Creates the layer and its symbolic output; <see cref="Keras.Input(int?[], DType, string?, int?)"/> is the usual way.</summary>
     public InputLayer(int?[] shape, int? batchSize = null, DType dtype = DType.Float32, string? name = null)
         : base(name ?? Naming.UniqueName("input", zeroBased: false), trainable: true, dtype)
     {
