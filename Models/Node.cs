@@ -6,9 +6,10 @@ namespace TfFunctional;
 public sealed class Node
 {
     internal Node(Layer layer, IReadOnlyList<KerasTensor> inputTensors, bool inputsAreList,
-        IReadOnlyList<(Shape Shape, DType DType)> outputs)
+        IReadOnlyList<(Shape Shape, DType DType)> outputs, bool? training = null)
     {
         Layer = layer;
+        Training = training;
         InputTensors = inputTensors;
         InputsAreList = inputsAreList;
         Index = layer.AddInboundNode(this);
@@ -31,6 +32,9 @@ public sealed class Node
         InputsAreList = inputsAreList;
         Index = 0;
     }
+
+    /// <summary>The call's <c>training</c> argument: false or true fixes the mode of this call, null follows the model.</summary>
+    public bool? Training { get; }
 
     /// <summary>The layer that was called.</summary>
     public Layer Layer { get; }

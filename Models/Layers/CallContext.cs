@@ -29,4 +29,7 @@ public sealed class CallContext
 
     /// <summary>The same training flag and loss collector with other masks.</summary>
     internal CallContext WithMasks(IReadOnlyList<Tensor?> masks) => new(Training, masks) { _losses = _losses ??= [] };
+
+    /// <summary>The same masks and loss collector in another mode (a call made with <c>training=</c>).</summary>
+    internal CallContext WithTraining(bool training) => training == Training ? this : new(training, Masks) { _losses = _losses ??= [] };
 }

@@ -342,16 +342,22 @@ public abstract class Layer : IDisposable
     // ---- calls -----------------------------------------------------------------------------------------------------
 
     /// <summary>Calls the layer on one symbolic tensor: builds it if needed, checks the input and records a node.</summary>
-    public KerasTensor Call(KerasTensor inputs) => SingleOutput(CallSymbolic([inputs], asList: false));
+    /// <param name="inputs">The input.</param>
+    /// <param name="training">
+    /// Keras's <c>training=</c> call argument: <c>false</c> runs this call in inference mode even while the model trains
+    /// (<c>baseModel.Call(x, training: false)</c> keeps a frozen BatchNormalization on its moving statistics), <c>true</c>
+    /// in training mode always; null (default) follows the model.
+    /// </param>
+    public KerasTensor Call(KerasTensor inputs, bool? training = null) => SingleOutput(CallSymbolic([inputs], asList: false, training));
 
     /// <summary>Calls the layer on a list of symbolic tensors (merge layers, models with several inputs).</summary>
-    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs) => SingleOutput(CallSymbolic(inputs, asList: true));
+    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? training = null) => SingleOutput(CallSymbolic(inputs, asList: true, training));
 
     /// <summary>Calls the layer on one symbolic tensor and returns every output (layers and models with several outputs).</summary>
-    public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor inputs) => CallSymbolic([inputs], asList: false);
+    public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor inputs, bool? training = null) => CallSymbolic([inputs], asList: false, training);
 
     /// <summary>Calls the layer on a list of symbolic tensors and returns every output.</summary>
-    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs) => CallSymbolic(inputs, asList: true);
+    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs, bool? training = null) => CallSymbolic(inputs, asList: true, training);
 
     /// <summary>Runs the layer eagerly on a real tensor (inference unless <paramref name="training"/>). The caller owns the result.</summary>
     public Tensor Call(Tensor inputs, bool training = false) => SingleOutput(CallEager([inputs], asList: false, training));
@@ -388,7 +394,7 @@ public abstract class Layer : IDisposable
         }
     }
 
-    internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList)
+    internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList, bool? training = null)
     {
         if (inputs.Count == 0)
             throw new ArgumentException($"Layer \"{Name}\" was called on an empty list of inputs.");
@@ -407,7 +413,7 @@ public abstract class Layer : IDisposable
             throw WithNode(e, nodeIndex);
         }
         var dtypes = ComputeOutputDTypes(inputs.Select(t => t.DType).ToArray(), outputShapes.Count);
-        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray());
+        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray(), training);
         return node.OutputTensors;
     }
 

@@ -155,8 +155,8 @@ internal static class ModelConfig
             JsonArray Reference(KerasTensor t, JsonObject kwargs) =>
                 new(t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex, kwargs);
             if (!positional)
-                return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, CallArguments(node.Layer))).ToArray());
-            var kwargs = CallArguments(node.Layer);
+                return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, CallArguments(node))).ToArray());
+            var kwargs = CallArguments(node);
             for (int i = 1; i < tensors.Count; i++)
                 kwargs[argumentNames![i]] = new JsonArray(tensors[i].Layer.Name, KeptIndex(tensors[i].Node, modelNodes, format), tensors[i].KerasHistory.TensorIndex);
             return new JsonArray(Reference(tensors[0], kwargs));
@@ -174,13 +174,15 @@ internal static class ModelConfig
         var args = positional ? new JsonArray(tensors.Select(Tensor).ToArray())
             : node.InputsAreList ? new JsonArray(new JsonArray(tensors.Select(Tensor).ToArray()))
             : new JsonArray(Tensor(tensors[0]));
-        return new JsonObject { ["args"] = args, ["kwargs"] = CallArguments(node.Layer) };
+        return new JsonObject { ["args"] = args, ["kwargs"] = CallArguments(node) };
     }
 
-    /// <summary>The call arguments Keras writes into a node's kwargs: an attention layer's flags when set.</summary>
-    private static JsonObject CallArguments(Layer layer)
+    /// <summary>The call arguments Keras writes into a node's kwargs: the call's training argument, an attention layer's flags when set.</summary>
+    private static JsonObject CallArguments(Node node)
     {
+        var layer = node.Layer;
         var kwargs = new JsonObject();
+        if (node.Training is bool training) kwargs["training"] = training;
         if (layer is IAttentionCallArguments attention)
         {
             if (attention.ReturnAttentionScores) kwargs["return_attention_scores"] = true;

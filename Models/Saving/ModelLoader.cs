@@ -116,7 +116,8 @@ internal static class ModelLoader
                     IReadOnlyList<KerasTensor> outputs;
                     try
                     {
-                        outputs = asList ? layer.CallOutputs(inputs) : layer.CallOutputs(inputs[0]);
+                        bool? training = TrainingArgument(spec);
+                        outputs = asList ? layer.CallOutputs(inputs, training) : layer.CallOutputs(inputs[0], training);
                     }
                     catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                     {
@@ -285,4 +286,21 @@ internal static class ModelLoader
         JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
         _ => throw new KerasFormatException($"{what} should be a string. Received: {LayerConfig.Shorten(node)}"),
     };
+
+    /// <summary>
+    /// A node's <c>training</c> call argument (Keras 3 <c>kwargs</c>, or the kwargs of a Keras 2 reference): true or false
+    /// fixes the mode of that call, absent or null follows the model.
+    /// </summary>
+    private static bool? TrainingArgument(JsonNode spec)
+    {
+        var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
+            : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
+        return kwargs?["training"] switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.True => true,
+            JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.False => false,
+            var other => throw new KerasFormatException($"A node's 'training' call argument should be true, false or null. Received: {LayerConfig.Shorten(other)}"),
+        };
+    }
 }

@@ -28,7 +28,7 @@ public abstract class BaseAttention : Layer, IAttentionCallArguments
     /// null keeps the layer's value; every call of one layer must use the same values.
     /// </summary>
     /// <exception cref="ArgumentException">The layer was already called with another <paramref name="useCausalMask"/>.</exception>
-    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? useCausalMask)
+    public new KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? useCausalMask)
     {
         ((IAttentionCallArguments)this).ApplyCallArguments(null, useCausalMask);
         return Call(inputs);
