@@ -47,10 +47,10 @@ internal static class TfJsModel
             if (filled < bytes.Length)
                 throw new KerasFormatException($"{fileName}: the weight shards ended after {filled} of {needed} bytes.");
             int offset = 0;
-            foreach (var (entry, name, shape, count, _) in entries)
+            foreach (var spec in entries)
             {
-                var values = Decode(bytes, ref offset, count, entry, fileName, name);
-                weights.Add((name, shape, values));
+                weights.Add((spec.Name, spec.Shape, Decode(bytes, offset, spec)));
+                offset += (int)spec.Bytes;
             }
         }
 
@@ -92,7 +92,13 @@ internal static class TfJsModel
         _ => [layer],
     };
 
-    private static (JsonObject Entry, string Name, Shape Shape, int Count, long Bytes) ManifestEntry(JsonObject entry, string fileName)
+    /// <summary>One weight of the manifest: its name, shape, value count, stored dtype (quantized or not) and byte width.</summary>
+    private sealed record WeightSpec(JsonObject Entry, string Name, Shape Shape, int Count, string DType, int Width)
+    {
+        public long Bytes => (long)Count * Width;
+    }
+
+    private static WeightSpec ManifestEntry(JsonObject entry, string fileName)
     {
         string name = entry["name"] is JsonValue n && n.GetValueKind() == System.Text.Json.JsonValueKind.String ? n.GetValue<string>()
             : throw new KerasFormatException($"{fileName}: a weightsManifest entry has no name: {entry.ToJsonString()}");
@@ -105,7 +111,7 @@ internal static class TfJsModel
         string dtype = quantization?["dtype"]?.GetValue<string>() ?? entry["dtype"]?.GetValue<string>() ?? "float32";
         int width = dtype switch { "float32" or "int32" => 4, "uint16" or "float16" => 2, "uint8" => 1, _ => 0 };
         if (width == 0) throw new KerasFormatException($"{fileName}: weight '{name}' has unsupported dtype '{dtype}'.");
-        return (entry, name, new Shape(dims.Select(d => (int?)d).ToArray()), (int)count, count * width);
+        return new WeightSpec(entry, name, new Shape(dims.Select(d => (int?)d).ToArray()), (int)count, dtype, width);
     }
 
     /// <summary>A shard path from the manifest: a relative path to a regular file inside the model's folder, nothing else.</summary>
@@ -131,20 +137,16 @@ internal static class TfJsModel
         return info.FullName;
     }
 
-    private static float[] Decode(byte[] bytes, ref int offset, int count, JsonObject entry, string fileName, string name)
+    /// <summary>The values of <paramref name="spec"/> at <paramref name="offset"/> (the buffer holds exactly the manifest's bytes).</summary>
+    private static float[] Decode(byte[] bytes, int offset, WeightSpec spec)
     {
-        var quantization = entry["quantization"] as JsonObject;
-        string dtype = quantization?["dtype"]?.GetValue<string>() ?? entry["dtype"]?.GetValue<string>() ?? "float32";
-        int width = dtype switch { "float32" or "int32" => 4, "uint16" or "float16" => 2, "uint8" => 1, _ => 0 };
-        if (width == 0) throw new KerasFormatException($"{fileName}: weight '{name}' has unsupported dtype '{dtype}'.");
-        if (offset + count * width > bytes.Length)
-            throw new KerasFormatException($"{fileName}: the weight shards end before weight '{name}' ({count} values of {dtype} at byte {offset}, {bytes.Length} bytes in all).");
+        var (quantization, count, width) = (spec.Entry["quantization"] as JsonObject, spec.Count, spec.Width);
         var values = new float[count];
         double scale = quantization?["scale"]?.GetValue<double>() ?? 1, min = quantization?["min"]?.GetValue<double>() ?? 0;
         for (int i = 0; i < count; i++)
         {
             int at = offset + i * width;
-            values[i] = dtype switch
+            values[i] = spec.DType switch
             {
                 "float32" => BitConverter.ToSingle(bytes, at),
                 "int32" => BitConverter.ToInt32(bytes, at),
@@ -153,7 +155,6 @@ internal static class TfJsModel
                 _ => (float)(bytes[at] * scale + min),
             };
         }
-        offset += count * width;
         return values;
     }
 }
