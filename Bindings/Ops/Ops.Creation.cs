@@ -116,19 +116,11 @@ public static partial class Ops
     /// <exception cref="ArgumentException">A value outside the target integer type's range.</exception>
     internal static torch.Tensor CheckedConversion(torch.Tensor x, ScalarType target)
     {
-        if (IntegerLimits(target) is var (low, high) && x.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 && x.numel() > 0)
-        {
-            var (min, max) = torch.aminmax(x);
-            using (min)
-            using (max)
-            {
-                long smallest = min.to_type(ScalarType.Int64).item<long>(), largest = max.to_type(ScalarType.Int64).item<long>();
-                if (smallest < low || largest > high)
-                    throw new ArgumentException(
-                        $"The integers range over [{smallest}, {largest}], which {target.ToString().ToLowerInvariant()} cannot hold ([{low}, {high}]); " +
-                        "they would wrap around. Pass values that fit, or an input of a wider dtype.");
-            }
-        }
+        if (IntegerLimits(target) is var (low, high) && x.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16
+            && IntegerRange(x) is var (smallest, largest) && (smallest < low || largest > high))
+            throw new ArgumentException(
+                $"The integers range over [{smallest}, {largest}], which {target.ToString().ToLowerInvariant()} cannot hold ([{low}, {high}]); " +
+                "they would wrap around. Pass values that fit, or an input of a wider dtype.");
         return x.to_type(target);
     }
 

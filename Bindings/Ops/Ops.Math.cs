@@ -252,14 +252,16 @@ public static partial class Ops
     public static bool All(Tensor x) => x.Native.all().item<bool>();
 
     /// <summary>The smallest and largest value of a tensor in one native pass (as long), or null for an empty tensor.</summary>
-    public static (long Min, long Max)? IntegerRange(Tensor x)
+    public static (long Min, long Max)? IntegerRange(Tensor x) => IntegerRange(x.Native);
+
+    private static (long Min, long Max)? IntegerRange(torch.Tensor x)
     {
-        if (x.Native.numel() == 0) return null;
-        var (min, max) = torch.aminmax(x.Native);
+        if (x.numel() == 0) return null;
+        var (min, max) = torch.aminmax(x);
         using (min)
         using (max)
             // Read in the tensor's own type: a conversion first would cost two more native calls per lookup.
-            return x.Native.dtype switch
+            return x.dtype switch
             {
                 ScalarType.Int32 => (min.item<int>(), max.item<int>()),
                 ScalarType.Int64 => (min.item<long>(), max.item<long>()),
