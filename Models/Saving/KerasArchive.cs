@@ -59,15 +59,12 @@ internal static class KerasArchive
                 return bare;
             }
             using var weights = ReadEntry(weightsEntry, fileName, MaxWeightsEntryBytes);
-            long fileElements;
-            using (var counting = PureHDF.H5File.Open(weights, leaveOpen: true))
-                fileElements = H5Values.CountElements(counting);
-            weights.Position = 0;
+            using var weightsFile = PureHDF.H5File.Open(weights, leaveOpen: true);
             // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
-            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)), fileElements);
+            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)), H5Values.CountElements(weightsFile));
             try
             {
-                KerasWeightsFile.Read(model, weights, $"{fileName}/model.weights.h5");
+                KerasWeightsFile.Read(model, weightsFile, $"{fileName}/model.weights.h5");
             }
             catch (Exception e) when (e is not KerasFormatException)
             {

@@ -25,6 +25,12 @@ internal static class KerasWeightsFile
     public static void Read(Model model, Stream stream, string fileName)
     {
         using var file = H5File.Open(stream, leaveOpen: true);
+        Read(model, file, fileName);
+    }
+
+    /// <summary>Sets the model's weights from an open <c>model.weights.h5</c>, all or none.</summary>
+    public static void Read(Model model, IH5Group file, string fileName)
+    {
         var problems = new List<string>();
         var assignments = new List<(Variable Variable, float[] Value)>();
         var groups = new GroupIndex(file);
