@@ -74,8 +74,8 @@ internal static class CompileConfig
             var weights = config["loss_weights"] switch
             {
                 null => null,
-                JsonArray list => (OutputLossWeights?)OutputLossWeights.Create(list.Select((v, i) => Number(v, $"loss_weights[{i}]")).ToArray()),
-                JsonObject named => named.ToDictionary(p => p.Key, p => Number(p.Value, $"loss_weights.{p.Key}")),
+                JsonArray list => (OutputLossWeights?)OutputLossWeights.Create(list.Select((v, i) => Number(v, owner, $"loss_weights[{i}]")).ToArray()),
+                JsonObject named => named.ToDictionary(p => p.Key, p => Number(p.Value, owner, $"loss_weights.{p.Key}")),
                 var other => throw new KerasFormatException($"'loss_weights' should be a list or a dictionary. Received: {LayerConfig.Shorten(other)}"),
             };
             var metrics = config["metrics"] switch
@@ -104,10 +104,10 @@ internal static class CompileConfig
         }
     }
 
-    private static double Number(JsonNode? node, string entry) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-            ? double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture)
-            : throw new KerasFormatException($"'{entry}' should be a number. Received: {LayerConfig.Shorten(node)}");
+    /// <summary>A number of the compile config, read as every config number is (<see cref="ConfigValues"/>).</summary>
+    private static double Number(JsonNode? node, LayerConfig owner, string entry) =>
+        node is null ? throw new KerasFormatException($"'{entry}' should be a number. Received: null")
+            : (double)ConfigValues.Read(typeof(double), node, owner, entry)!;
 
     private static OutputLosses? LossesOf(JsonNode? node, LayerConfig owner) => node switch
     {

@@ -78,8 +78,7 @@ internal static class ConfigBinder
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException argument)
         {
             string key = argument.ParamName is { } parameter ? Snake(parameter) : "?";
-            string message = argument.ParamName is null ? argument.Message : argument.Message.Replace($" (Parameter '{argument.ParamName}')", "");
-            throw new KerasFormatException($"{config.Owner}: config entry '{key}' is refused: {message}", argument);
+            throw new KerasFormatException($"{config.Owner}: config entry '{key}' is refused: {Reason(argument)}", argument);
         }
         catch (TargetInvocationException e) when (e.InnerException is KerasFormatException inner)
         {
@@ -90,8 +89,6 @@ internal static class ConfigBinder
             var inner = e.InnerException ?? e;
             throw new KerasFormatException($"{config.Owner}: cannot be made from its config: {inner.Message}", inner);
         }
-        if (made is Layer layer && config.GetNode("trainable") is JsonValue trainable && trainable.GetValueKind() == JsonValueKind.False)
-            layer.Trainable = false;
         return made;
     }
 
@@ -111,6 +108,10 @@ internal static class ConfigBinder
         return new Binding(constructor, parameters,
             parameters.Select(p => p.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? Snake(p.Name!)).ToArray());
     }
+
+    /// <summary>An argument error's message without the " (Parameter 'x')" .NET appends: the config entry is named instead.</summary>
+    internal static string Reason(ArgumentException error) =>
+        error.ParamName is null ? error.Message : error.Message.Replace($" (Parameter '{error.ParamName}')", "");
 
     /// <summary><c>useBias</c> → <c>use_bias</c>, <c>kernelSize</c> → <c>kernel_size</c>.</summary>
     internal static string Snake(string name)

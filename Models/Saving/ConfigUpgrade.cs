@@ -128,10 +128,10 @@ internal static class ConfigUpgrade
         }
     }
 
-    /// <summary>Nested objects: a wrapped layer or model, or an initializer, regularizer or constraint.</summary>
+    /// <summary>Nested objects (activations are upgraded by <see cref="Activation"/>): a wrapped layer or model, or an initializer, regularizer or constraint.</summary>
     private static void UpgradeObject(JsonObject nested, string key, LoadOptions dialect)
     {
-        if (key is "layer" or "backward_layer" || key.EndsWith("activation", StringComparison.Ordinal))
+        if (key is "layer" or "backward_layer")
         {
             UpgradeEntry(nested, dialect);
             return;

@@ -130,7 +130,7 @@ internal static class KerasRegistry
             }
             catch (ArgumentException e)
             {
-                throw new KerasFormatException($"{owner.Owner}: config entry '{key}': {e.Message.Replace(" (Parameter 'name')", "")}");
+                throw new KerasFormatException($"{owner.Owner}: config entry '{key}': {ConfigBinder.Reason(e)}");
             }
         }
         if (node is not JsonObject json)
@@ -162,7 +162,7 @@ internal static class KerasRegistry
         }
         catch (ArgumentException e)
         {
-            throw new KerasFormatException($"{owner.Owner}: config entry '{key}': {e.Message.Replace(" (Parameter 'name')", "")}");
+            throw new KerasFormatException($"{owner.Owner}: config entry '{key}': {ConfigBinder.Reason(e)}");
         }
     }
 
