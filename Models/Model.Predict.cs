@@ -107,7 +107,7 @@ public partial class Model
         for (int i = 0; i < x.Count; i++)
         {
             var input = Ops.ToDefaultDevice(x[i]);
-            inputs[i] = input.DType == _inputs[i].DType ? input : InputError(i, () => Ops.CastChecked(input, _inputs[i].DType));
+            inputs[i] = input.DType == _inputs[i].DType ? input : CastInput(i, input);
         }
         var outputs = Run(inputs, Inference);
         var results = new Tensor[outputs.Count];
@@ -171,7 +171,7 @@ public partial class Model
             {
                 ArgumentNullException.ThrowIfNull(arrays[i], $"x[{i}]");
                 var array = arrays[i];
-                tensors[i] = InputError(i, () => Ops.FromArray(array, _inputs[i].DType));
+                tensors[i] = InputError(i, (array, dtype: _inputs[i].DType), static a => Ops.FromArray(a.array, a.dtype));
             }
             return predict(tensors, batchSize);
         }
@@ -181,12 +181,15 @@ public partial class Model
         }
     }
 
-    /// <summary>Runs a conversion of input <paramref name="index"/>, naming the input in its error.</summary>
-    private T InputError<T>(int index, Func<T> convert)
+    /// <summary>Input <paramref name="index"/> in the model's dtype (no closure: this sits on Predict's path).</summary>
+    private Tensor CastInput(int index, Tensor input) => InputError(index, (input, dtype: _inputs[index].DType), static a => Ops.CastChecked(a.input, a.dtype));
+
+    /// <summary>Runs a conversion of input <paramref name="index"/>, naming the input in its error (a static lambda and its state: no allocation).</summary>
+    private T InputError<T, TState>(int index, TState state, Func<TState, T> convert)
     {
         try
         {
-            return convert();
+            return convert(state);
         }
         catch (ArgumentException e)
         {
