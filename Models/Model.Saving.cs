@@ -8,7 +8,8 @@ public partial class Model
 {
     /// <summary>
     /// Saves architecture and weights: <c>.keras</c> writes Keras 3's format, <c>.h5</c>/<c>.hdf5</c> the legacy HDF5
-    /// format. The file is written to a temporary file first and moved into place.
+    /// format, <c>.json</c> a TensorFlow.js layers model (<c>model.json</c> and its shard <c>model.weights.bin</c> beside
+    /// it, as <c>tensorflowjs_converter</c> writes). Each file is written to a temporary file first and moved into place.
     /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .keras nor .h5.</exception>
     /// <exception cref="NotSupportedException">The format cannot record the model (an unregistered C# activation or Lambda, Keras 2's hard_sigmoid in <c>.keras</c>); the file is not touched.</exception>
@@ -26,9 +27,14 @@ public partial class Model
             LegacyH5File.VersionFor(this);
             AtomicFile.Write(path, stream => LegacyH5File.WriteModel(this, stream));
         }
+        else if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            ModelConfig.EnsureExpressible(this, ConfigFormat.Keras2, "TF.js model.json");
+            TfJsModel.Write(this, path);
+        }
         else
             throw new ArgumentException(
-                $"Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras format (recommended) or a `.h5` extension. Received: filepath={path}", nameof(path));
+                $"Invalid filepath extension for saving. Please add either a `.keras` extension for the native Keras format (recommended) or a `.h5` extension (or `.json` for a TensorFlow.js layers model). Received: filepath={path}", nameof(path));
     }
 
     /// <summary>Saves the weights alone: <c>.weights.h5</c> in Keras 3's layout, other <c>.h5</c> names in the legacy layout.</summary>

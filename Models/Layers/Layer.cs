@@ -437,8 +437,13 @@ public abstract class Layer : IDisposable
         CheckInputs(shapes, dtypes, nodeIndex: null);
         var context = new CallContext(training);
         using var scope = Ops.NewScope();
-        var outputs = Invoke(inputs, asList, context);
-        foreach (var output in outputs) scope.Keep(output);
+        var outputs = Invoke(inputs, asList, context).ToArray();
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            // An identity in inference (Dropout, noise) returns its input: the caller owns the result, so it gets its own.
+            if (inputs.Contains(outputs[i]) || Array.IndexOf(outputs, outputs[i]) < i) outputs[i] = Ops.Copy(outputs[i]);
+            scope.Keep(outputs[i]);
+        }
         return outputs;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using TfFunctional.Layers;
 
@@ -6,10 +7,64 @@ namespace TfFunctional.Saving;
 /// <summary>
 /// TensorFlow.js layers models: <c>model.json</c> (its <c>modelTopology</c> is a Keras config) and the binary shards of
 /// <c>weightsManifest</c>, concatenated in order, with optional uint8/uint16/float16 quantization. Weights are named
-/// <c>layer_name/weight</c> and taken layer by layer.
+/// <c>layer_name/weight</c> and taken layer by layer. Written as the TF.js converter writes a Keras model: the Keras 2
+/// config under <c>modelTopology.model_config</c> and one float32 shard beside <c>model.json</c>.
 /// </summary>
 internal static class TfJsModel
 {
+    /// <summary>The shard written beside <paramref name="jsonPath"/>: <c>model.json</c> → <c>model.weights.bin</c>.</summary>
+    internal static string ShardName(string jsonPath) => Path.GetFileNameWithoutExtension(jsonPath) + ".weights.bin";
+
+    /// <summary>Writes <c>model.json</c> and its shard, each atomically; the shard first, so a reader never meets a manifest without its bytes.</summary>
+    public static void Write(Model model, string path)
+    {
+        var entries = new JsonArray();
+        using var shard = new MemoryStream();
+        foreach (var owner in model.Layers.SelectMany(WeightOwners).Distinct())
+        {
+            foreach (var variable in LegacyH5File.LegacyWeights(owner))
+            {
+                using var scope = Ops.NewScope();
+                bool integer = variable.DType is DType.Int32 or DType.Int64;
+                // TF.js names a weight by its owner; the rest of the path (forward_lstm/kernel) is what Keras calls it.
+                string suffix = variable.Path.Contains('/') ? variable.Path[(variable.Path.IndexOf('/') + 1)..] : variable.Path;
+                entries.Add(new JsonObject
+                {
+                    ["name"] = $"{owner.Name}/{suffix}",
+                    ["shape"] = new JsonArray(variable.Shape.Select(d => (JsonNode)d!.Value).ToArray()),
+                    ["dtype"] = integer ? "int32" : "float32",
+                });
+                var flat = variable.KerasValue.Native.contiguous();
+                // The shard is little-endian, as this machine's memory (TF.js reads it through typed arrays).
+                if (integer)
+                    shard.Write(MemoryMarshal.AsBytes(flat.to_type(TorchSharp.torch.ScalarType.Int32).data<int>().ToArray().AsSpan()));
+                else
+                    shard.Write(MemoryMarshal.AsBytes(flat.to_type(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray().AsSpan()));
+            }
+        }
+        string shardName = ShardName(path);
+        var json = new JsonObject
+        {
+            ["format"] = "layers-model",
+            ["generatedBy"] = "TfFunctional",
+            ["convertedBy"] = null,
+            ["modelTopology"] = new JsonObject
+            {
+                ["keras_version"] = LegacyH5File.VersionFor(model),
+                ["backend"] = "tensorflow",
+                ["model_config"] = ModelConfig.Serialize(model, ConfigFormat.Keras2),
+            },
+            ["weightsManifest"] = new JsonArray(new JsonObject { ["paths"] = new JsonArray(shardName), ["weights"] = entries }),
+        };
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        AtomicFile.Write(Path.Combine(folder, shardName), stream => shard.WriteTo(stream));
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new System.Text.Json.Utf8JsonWriter(stream);
+            json.WriteTo(writer);
+        });
+    }
+
     public static Model Read(string path)
     {
         string fileName = Path.GetFileName(path);

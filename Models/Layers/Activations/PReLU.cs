@@ -22,6 +22,9 @@ public sealed class PReLU : Layer
         SharedAxes = sharedAxes;
     }
 
+    /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
     /// <summary>Initializes alpha.</summary>
     public Initializer AlphaInitializer { get; }
     /// <summary>Penalty on alpha.</summary>

@@ -26,6 +26,13 @@ public sealed class Dot : Layer
     public bool Normalize { get; }
 
     /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
+    /// <summary>No mask leaves a dot product (Keras's <c>Dot.compute_mask</c> returns None): its steps are contracted.</summary>
+    public override IReadOnlyList<Tensor?> ComputeMasks(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?> masks, int outputCount) =>
+        new Tensor?[outputCount];
+
+    /// <inheritdoc />
     protected override void Build(Shape inputShape) => throw TwoInputs(1);
 
     /// <inheritdoc />

@@ -26,7 +26,7 @@ public abstract class GlobalPooling : Layer
     private int[] Axes => Enumerable.Range(DataFormat == "channels_last" ? 1 : 2, Rank).ToArray();
 
     /// <inheritdoc />
-    public override bool SupportsMasking => true;
+    public override bool SupportsMasking => !IsMax && Rank == 1;   // only GlobalAveragePooling1D weighs steps by the mask, as Keras
 
     /// <inheritdoc />
     protected override bool RequiresFloatInputs => true;

@@ -14,6 +14,9 @@ public abstract class SpatialDropout : Layer
         InputSpec = new InputSpec(Ndim: rank + 2);
     }
 
+    /// <inheritdoc />
+    public override bool SupportsMasking => true;
+
     /// <summary>Number of spatial axes.</summary>
     public int Rank { get; }
     /// <summary>Fraction of channels dropped.</summary>

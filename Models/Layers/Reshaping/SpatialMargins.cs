@@ -36,9 +36,6 @@ public abstract class SpatialMargins : Layer
     private int Axis(int i) => DataFormat == "channels_last" ? 1 + i : 2 + i;
 
     /// <inheritdoc />
-    public override bool SupportsMasking => !Crop;
-
-    /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context)
     {
         if (!Crop)
