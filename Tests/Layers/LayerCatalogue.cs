@@ -36,6 +36,7 @@ public static class LayerCatalogue
         Row("Conv2D", [6, 6, 2], [3, 3, 3], () => new Conv2D(3, [3, 2], strides: 2, padding: "same")) with { Trainable = 2, WrongRank = [6, 2] },
         Row("Conv3D", [4, 4, 4, 1], [3, 3, 3, 2], () => new Conv3D(2, 2)) with { Trainable = 2, WrongRank = [4, 4, 1] },
         Row("Conv1DTranspose", [5, 2], [11, 3], () => new Conv1DTranspose(3, 3, strides: 2)) with { Trainable = 2, WrongRank = [5] },
+        Row("Conv1DTranspose_same_wide_stride", [4, 2], [12, 3], () => new Conv1DTranspose(3, 2, strides: 3, padding: "same")) with { Trainable = 2 },
         Row("Conv2DTranspose", [3, 3, 2], [6, 6, 2], () => new Conv2DTranspose(2, 3, strides: 2, padding: "same")) with { Trainable = 2, WrongRank = [3, 2] },
         Row("SeparableConv2D", [5, 5, 2], [3, 3, 3], () => new SeparableConv2D(3, 3, depthMultiplier: 2)) with { Trainable = 3, WrongRank = [5, 2] },
         Row("DepthwiseConv2D", [5, 5, 2], [3, 3, 4], () => new DepthwiseConv2D(3, depthMultiplier: 2)) with { Trainable = 2, WrongRank = [5, 2] },
@@ -70,9 +71,11 @@ public static class LayerCatalogue
         // Recurrent and wrappers
         Row("SimpleRNN", [5, 3], [5, 4], () => new SimpleRNN(4, returnSequences: true)) with { Trainable = 3, Masking = true, WrongRank = [5] },
         Row("LSTM", [5, 3], [4], () => new LSTM(4, goBackwards: true)) with { Trainable = 3, Masking = true, WrongRank = [5] },
+        Row("LSTM_hard_sigmoid", [5, 3], [5, 3], () => new LSTM(3, recurrentActivation: "hard_sigmoid", returnSequences: true)) with { Trainable = 3, Masking = true },
         Row("GRU", [5, 3], [4], () => new GRU(4, resetAfter: false)) with { Trainable = 3, Masking = true, WrongRank = [5] },
         Row("GRU_reset_after", [5, 3], [5, 4], () => new GRU(4, returnSequences: true)) with { Trainable = 3, Masking = true },
         Row("Bidirectional", [5, 3], [5, 2], () => new Bidirectional(new GRU(2, returnSequences: true), mergeMode: "sum")) with { Trainable = 6, Masking = true, WrongRank = [5] },
+        Row("Bidirectional_concat", [5, 3], [4], () => new Bidirectional(new LSTM(2))) with { Trainable = 6, Masking = true },
         Row("TimeDistributed", [5, 3], [5, 2], () => new TimeDistributed(new Dense(2))) with { Trainable = 2, Masking = true },
         // Merging
         Pair("Add", [3], [3], [3], () => new Add()) with { Masking = true },

@@ -11,10 +11,10 @@ namespace TfFunctional.Tests.Layers;
 /// </summary>
 public static class LayerTest
 {
-    /// <summary>Two samples of <paramref name="shape"/>: smooth non-zero floats, or ids in [0, 7).</summary>
-    public static Tensor Data(int?[] shape, DType dtype)
+    /// <summary><paramref name="batch"/> samples of <paramref name="shape"/>: smooth non-zero floats, or ids in [0, 7).</summary>
+    public static Tensor Data(int?[] shape, DType dtype, int batch = 2)
     {
-        long[] dims = [2, .. shape.Select(d => (long)d!.Value)];
+        long[] dims = [batch, .. shape.Select(d => (long)d!.Value)];
         int count = (int)dims.Aggregate(1L, (p, d) => p * d);
         return dtype == DType.Int32
             ? Tensor.From(Enumerable.Range(0, count).Select(k => k * 3 % 7).ToArray(), dims)

@@ -22,7 +22,7 @@ public abstract class GlobalPooling : Layer
     public string DataFormat { get; }
     /// <summary>Whether the pooled axes are kept with length 1.</summary>
     public bool Keepdims { get; }
-    private bool IsMax { get; }
+    internal bool IsMax { get; }
     private int[] Axes => Enumerable.Range(DataFormat == "channels_last" ? 1 : 2, Rank).ToArray();
 
     /// <inheritdoc />

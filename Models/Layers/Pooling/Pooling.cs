@@ -29,7 +29,7 @@ public abstract class Pooling : Layer
     public string Padding { get; }
     /// <summary><c>channels_last</c> or <c>channels_first</c>.</summary>
     public string DataFormat { get; }
-    private bool IsMax { get; }
+    internal bool IsMax { get; }
     private bool ChannelsLast => DataFormat == "channels_last";
 
     /// <inheritdoc />

@@ -32,7 +32,7 @@ public abstract class SpatialMargins : Layer
     public int[][] Margins { get; }
     /// <summary><c>channels_last</c> or <c>channels_first</c>.</summary>
     public string DataFormat { get; }
-    private bool Crop { get; }
+    internal bool Crop { get; }
     private int Axis(int i) => DataFormat == "channels_last" ? 1 + i : 2 + i;
 
     /// <inheritdoc />

@@ -1,0 +1,58 @@
+using TfFunctional.Layers;
+namespace TfFunctional.Export.Onnx.Converters;
+
+/// <summary>The merge layers: element-wise (ONNX broadcasts as Keras does), Concatenate and Dot.</summary>
+internal static class MergeOnnx
+{
+    public static IReadOnlyList<string> Convert(Add layer, OnnxGraph graph, OnnxCall call) => [graph.Add("Sum", call.Inputs, call.Hint)];
+
+    public static IReadOnlyList<string> Convert(Subtract layer, OnnxGraph graph, OnnxCall call) => [graph.Add("Sub", call.Inputs, call.Hint)];
+
+    public static IReadOnlyList<string> Convert(Multiply layer, OnnxGraph graph, OnnxCall call) =>
+        [call.Inputs.Skip(1).Aggregate(call.Inputs[0], (product, x) => graph.Add("Mul", [product, x], call.Hint))];
+
+    public static IReadOnlyList<string> Convert(Average layer, OnnxGraph graph, OnnxCall call) =>
+        [graph.Add("Div", [graph.Add("Sum", call.Inputs, call.Hint), graph.Scalar(call.Hint + "/count", call.Inputs.Count)], call.Hint)];
+
+    public static IReadOnlyList<string> Convert(Maximum layer, OnnxGraph graph, OnnxCall call) => [graph.Add("Max", call.Inputs, call.Hint)];
+
+    public static IReadOnlyList<string> Convert(Minimum layer, OnnxGraph graph, OnnxCall call) => [graph.Add("Min", call.Inputs, call.Hint)];
+
+    public static IReadOnlyList<string> Convert(Concatenate layer, OnnxGraph graph, OnnxCall call) =>
+        [graph.Add("Concat", call.Inputs, call.Hint, ("axis", layer.Axis))];
+
+    /// <summary>
+    /// Keras's <c>batch_dot</c> over one axis of each input: the contracted axis of the first is moved last, of the
+    /// second to axis 1, and a batched MatMul does the rest; (batch, n)·(batch, n) gives (batch, 1).
+    /// </summary>
+    public static IReadOnlyList<string> Convert(Dot layer, OnnxGraph graph, OnnxCall call)
+    {
+        string hint = call.Hint;
+        var (x, y) = (call.Inputs[0], call.Inputs[1]);
+        int rankX = call.InputShapes[0].Rank, rankY = call.InputShapes[1].Rank;
+        int axisX = layer.Axes[0] < 0 ? layer.Axes[0] + rankX : layer.Axes[0];
+        int axisY = layer.Axes[1] < 0 ? layer.Axes[1] + rankY : layer.Axes[1];
+        if (layer.Normalize)
+        {
+            x = L2Normalize(graph, x, axisX, hint);
+            y = L2Normalize(graph, y, axisY, hint);
+        }
+        if (rankX == 2 && rankY == 2)
+            return [graph.Add("ReduceSum", [graph.Add("Mul", [x, y], hint), graph.Longs(hint + "/axes", 1)], hint, ("keepdims", 1))];
+        var movedX = graph.Add("Transpose", [x], hint, ("perm", Enumerable.Range(0, rankX).Where(a => a != axisX).Append(axisX).Select(a => (long)a).ToArray()));
+        var permY = new List<long> { 0, axisY };
+        permY.AddRange(Enumerable.Range(1, rankY - 1).Where(a => a != axisY).Select(a => (long)a));
+        var movedY = graph.Add("Transpose", [y], hint, ("perm", permY.ToArray()));
+        if (rankX != 3 || rankY != 3)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" (Dot) contracts inputs of ranks {rankX} and {rankY}; the ONNX export writes ranks 2 and 3.");
+        return [graph.Add("MatMul", [movedX, movedY], hint)];
+    }
+
+    /// <summary>Keras's <c>l2_normalize</c>: x / √max(Σx², 1e-12).</summary>
+    private static string L2Normalize(OnnxGraph graph, string x, int axis, string hint)
+    {
+        var squares = graph.Add("ReduceSum", [graph.Add("Mul", [x, x], hint), graph.Longs(hint + "/axes", axis)], hint, ("keepdims", 1));
+        var norm = graph.Add("Sqrt", [graph.Add("Max", [squares, graph.Scalar(hint + "/epsilon", 1e-12)], hint)], hint);
+        return graph.Add("Div", [x, norm], hint);
+    }
+}

@@ -1,0 +1,169 @@
+using TfFunctional.Layers;
+using TfFunctional.Activations;
+
+namespace TfFunctional.Export.Onnx.Converters;
+
+/// <summary>
+/// SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU operators, and Bidirectional as their bidirectional form. Keras's
+/// kernels (in, gates·units) become ONNX's (directions, gates·units, in) in ONNX's gate order (LSTM: Keras i f c o →
+/// ONNX i o f c; GRU: z r h in both); GRU's reset_after is ONNX's linear_before_reset.
+/// </summary>
+internal static class RecurrentOnnx
+{
+    public static IReadOnlyList<string> Convert(RecurrentLayer layer, OnnxGraph graph, OnnxCall call)
+    {
+        Check(layer, layer, call);
+        string hint = call.Hint;
+        var x = TimeMajor(graph, call.Input, layer.GoBackwards, hint);
+        var (w, r, b) = Weights(graph, [layer], hint);
+        var outputs = Operator(graph, layer, [layer], x, w, r, b, "forward", hint);
+        var result = new List<string>
+        {
+            layer.ReturnSequences
+                ? graph.Add("Transpose", [graph.Add("Squeeze", [outputs[0], graph.Longs(hint + "/axes", 1)], hint)], hint, ("perm", new long[] { 1, 0, 2 }))
+                : LastState(graph, outputs[1], hint),
+        };
+        if (layer.ReturnState)
+        {
+            result.Add(LastState(graph, outputs[1], hint));
+            if (layer is LSTM) result.Add(LastState(graph, outputs[2], hint));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<string> Convert(Bidirectional layer, OnnxGraph graph, OnnxCall call)
+    {
+        var (forward, backward) = (layer.Forward, layer.Backward);
+        Check(layer, forward, call);
+        if (forward.GetType() != backward.GetType() || forward.Units != backward.Units || forward.GoBackwards || !backward.GoBackwards
+            || forward.ReturnSequences != backward.ReturnSequences || forward.ReturnState || backward.ReturnState)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) pairs layers ONNX's bidirectional operator cannot express (different classes, sizes or states).");
+        string hint = call.Hint;
+        var x = TimeMajor(graph, call.Input, goBackwards: false, hint);
+        var (w, r, b) = Weights(graph, [forward, backward], hint);
+        var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint);
+        int units = forward.Units;
+        // (batch, [time,] direction, units), forward first as Keras concatenates.
+        string both = forward.ReturnSequences
+            ? graph.Add("Transpose", [outputs[0]], hint, ("perm", new long[] { 2, 0, 1, 3 }))
+            : graph.Add("Transpose", [outputs[1]], hint, ("perm", new long[] { 1, 0, 2 }));
+        int directionAxis = forward.ReturnSequences ? 2 : 1;
+        string Direction(int index) => graph.Add("Gather", [both, graph.Longs(hint + "/direction", index)], hint, ("axis", directionAxis)) is var picked
+            ? graph.Add("Squeeze", [picked, graph.Longs(hint + "/axes", directionAxis)], hint) : "";
+        return layer.MergeMode switch
+        {
+            "concat" => [Onnx.Reshape(graph, both, call.OutputShape, hint)],
+            "sum" => [graph.Add("ReduceSum", [both, graph.Longs(hint + "/axes", directionAxis)], hint, ("keepdims", 0))],
+            "ave" => [graph.Add("ReduceMean", [both], hint, ("axes", new long[] { directionAxis }), ("keepdims", 0))],
+            "mul" => [graph.Add("Mul", [Direction(0), Direction(1)], hint)],
+            null => [Direction(0), Direction(1)],
+            _ => throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) has merge_mode '{layer.MergeMode}'."),
+        };
+    }
+
+    private static void Check(Layer layer, RecurrentLayer recurrent, OnnxCall call)
+    {
+        if (call.Inputs.Count > 1)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is called with initial states; the ONNX export does not write them yet.");
+        if (call.AnyMask)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask; the ONNX export does not express masked recurrences yet.");
+        if (recurrent.Stateful)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
+    }
+
+    /// <summary>(batch, time, features) → ONNX's (time, batch, features), reversed in time for go_backwards (Keras returns that order).</summary>
+    private static string TimeMajor(OnnxGraph graph, string x, bool goBackwards, string hint)
+    {
+        var timeMajor = graph.Add("Transpose", [x], hint, ("perm", new long[] { 1, 0, 2 }));
+        return goBackwards
+            ? graph.Add("Slice", [timeMajor, graph.Longs(hint + "/starts", -1), graph.Longs(hint + "/ends", long.MinValue), graph.Longs(hint + "/axes", 0), graph.Longs(hint + "/steps", -1)], hint)
+            : timeMajor;
+    }
+
+    /// <summary>(directions = 1, batch, units) → (batch, units).</summary>
+    private static string LastState(OnnxGraph graph, string state, string hint) => graph.Add("Squeeze", [state, graph.Longs(hint + "/axes", 0)], hint);
+
+    /// <summary>W, R and B for each direction, stacked.</summary>
+    private static (string W, string R, string B) Weights(OnnxGraph graph, IReadOnlyList<RecurrentLayer> directions, string hint)
+    {
+        using var scope = Ops.NewScope();
+        var ws = new List<Tensor>();
+        var rs = new List<Tensor>();
+        var bs = new List<Tensor>();
+        foreach (var layer in directions)
+        {
+            int units = layer.Units;
+            int[] gates = layer switch { LSTM => [0, 3, 1, 2], GRU => [0, 1, 2], _ => [0] };
+            Tensor Reorder(Tensor t) => Ops.Concatenate(gates.Select(g => Ops.Narrow(t, -1, g * units, units)).ToArray(), -1);
+            var kernel = Onnx.Weight(layer, "kernel").KerasValue;
+            var recurrent = Onnx.Weight(layer, "recurrent_kernel").KerasValue;
+            ws.Add(Ops.Transpose(Reorder(kernel), 1, 0));
+            rs.Add(Ops.Transpose(Reorder(recurrent), 1, 0));
+            int width = gates.Length * units;
+            Tensor inputBias, recurrentBias;
+            if (!layer.UseBias)
+                (inputBias, recurrentBias) = (Ops.Zeros([width]), Ops.Zeros([width]));
+            else if (layer is GRU { ResetAfter: true })
+            {
+                var bias = Onnx.Weight(layer, "bias").KerasValue;   // (2, 3·units): input bias, recurrent bias
+                (inputBias, recurrentBias) = (Reorder(Ops.Reshape(Ops.Narrow(bias, 0, 0, 1), width)), Reorder(Ops.Reshape(Ops.Narrow(bias, 0, 1, 1), width)));
+            }
+            else
+                (inputBias, recurrentBias) = (Reorder(Onnx.Weight(layer, "bias").KerasValue), Ops.Zeros([width]));
+            bs.Add(Ops.Concatenate([inputBias, recurrentBias], 0));
+        }
+        static Tensor Stack(List<Tensor> parts) => Ops.Concatenate(parts.Select(p => Ops.ExpandDims(p, 0)).ToArray(), 0);
+        return (graph.Constant(hint + "/W", Stack(ws)), graph.Constant(hint + "/R", Stack(rs)), graph.Constant(hint + "/B", Stack(bs)));
+    }
+
+    /// <summary>The ONNX operator; its outputs are Y, Y_h (and Y_c for LSTM).</summary>
+    private static string[] Operator(OnnxGraph graph, Layer owner, IReadOnlyList<RecurrentLayer> directions, string x, string w, string r, string b, string direction, string hint)
+    {
+        var first = directions[0];
+        var functions = new List<string>();
+        var alphas = new List<float>();
+        var betas = new List<float>();
+        foreach (var layer in directions)
+        {
+            var list = layer switch
+            {
+                LSTM lstm => new[] { lstm.RecurrentActivation, lstm.Activation, lstm.Activation },
+                GRU gru => [gru.RecurrentActivation, gru.Activation],
+                _ => [layer.Activation],
+            };
+            foreach (var function in list) functions.Add(Function(function, owner, alphas, betas));
+        }
+        var attributes = new List<(string, object)>
+        {
+            ("hidden_size", first.Units), ("direction", direction), ("activations", functions.ToArray()),
+        };
+        if (alphas.Count > 0) attributes.Add(("activation_alpha", alphas.ToArray()));
+        if (betas.Count > 0) attributes.Add(("activation_beta", betas.ToArray()));
+        if (first is GRU gruLayer) attributes.Add(("linear_before_reset", gruLayer.ResetAfter ? 1 : 0));
+        string op = first switch { LSTM => "LSTM", GRU => "GRU", _ => "RNN" };
+        return graph.Add(op, [x, w, r, b], op == "LSTM" ? 3 : 2, hint, attributes.ToArray());
+    }
+
+    /// <summary>ONNX's name of a recurrent activation; alpha and beta are listed only for the functions that take them, in order.</summary>
+    private static string Function(ActivationFunction function, Layer owner, List<float> alphas, List<float> betas)
+    {
+        if (ReferenceEquals(function, ActivationFunction.Sigmoid)) return "Sigmoid";
+        if (ReferenceEquals(function, ActivationFunction.Tanh)) return "Tanh";
+        if (ReferenceEquals(function, ActivationFunction.Relu)) return "Relu";
+        if (ReferenceEquals(function, ActivationFunction.Softsign)) return "Softsign";
+        if (ReferenceEquals(function, ActivationFunction.Softplus)) return "Softplus";
+        if (ReferenceEquals(function, ActivationFunction.HardSigmoid) || ReferenceEquals(function, ActivationFunction.HardSigmoidLegacy))
+        {
+            alphas.Add(ReferenceEquals(function, ActivationFunction.HardSigmoid) ? 1f / 6 : 0.2f);
+            betas.Add(0.5f);
+            return "HardSigmoid";
+        }
+        if (function.IsLinear)
+        {
+            alphas.Add(1);
+            betas.Add(0);
+            return "Affine";
+        }
+        throw new NotSupportedException($"Layer \"{owner.Name}\" ({owner.ClassName}) uses the activation '{function.Name}' inside its recurrence; ONNX's recurrent operators cannot express it.");
+    }
+}

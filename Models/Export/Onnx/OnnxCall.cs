@@ -1,0 +1,27 @@
+using TfFunctional.Layers;
+namespace TfFunctional.Export.Onnx;
+
+/// <summary>
+/// One call of a layer, as its ONNX converter sees it: the names of the input values in the graph, their Keras shapes
+/// (batch axis unknown) and dtypes, whether a Keras mask reaches each input, and the shapes Keras gives the outputs.
+/// </summary>
+public sealed record OnnxCall(
+    string Hint,
+    IReadOnlyList<string> Inputs,
+    IReadOnlyList<Shape> InputShapes,
+    IReadOnlyList<DType> InputDTypes,
+    IReadOnlyList<bool> Masked,
+    IReadOnlyList<Shape> OutputShapes)
+{
+    /// <summary>The only input (most layers take one).</summary>
+    public string Input => Inputs[0];
+
+    /// <summary>The first input's shape.</summary>
+    public Shape InputShape => InputShapes[0];
+
+    /// <summary>The first output's shape.</summary>
+    public Shape OutputShape => OutputShapes[0];
+
+    /// <summary>True when a mask reaches any input.</summary>
+    public bool AnyMask => Masked.Any(m => m);
+}
