@@ -109,7 +109,7 @@ public partial class Model
             var input = Ops.ToDefaultDevice(x[i]);
             inputs[i] = input.DType == _inputs[i].DType ? input : CastInput(i, input);
         }
-        var outputs = Run(inputs, Inference);
+        var outputs = _onnxRuntime?.TryRun(inputs) ?? Run(inputs, Inference);
         var results = new Tensor[outputs.Count];
         for (int i = 0; i < outputs.Count; i++)
         {

@@ -56,6 +56,18 @@ public partial class Model
     /// <exception cref="KerasFormatException">The file cannot be read or its weights do not fit the model.</exception>
     public void LoadWeights(string path, bool byName = false, bool skipMismatch = false)
     {
+        try
+        {
+            LoadWeightsFrom(path, byName, skipMismatch);
+        }
+        finally
+        {
+            OnWeightsChanged();
+        }
+    }
+
+    private void LoadWeightsFrom(string path, bool byName, bool skipMismatch)
+    {
         string fileName = Path.GetFileName(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No such file: {path}", path);
         if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))

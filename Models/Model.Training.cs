@@ -308,6 +308,7 @@ public partial class Model
 
     private Dictionary<string, double> TrainStep(Compiled compiled, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> targets, Tensor? sampleWeight)
     {
+        OnWeightsChanged();
         var context = new CallContext(training: true);
         IReadOnlyList<Tensor> outputs;
         Tensor total;

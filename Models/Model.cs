@@ -218,6 +218,7 @@ public partial class Model : Layer
     /// <summary>Frees the weights of every layer of the model (layers shared with other models included).</summary>
     public override void Dispose()
     {
+        UseLibTorch();
         foreach (var layer in SubLayers.Distinct())
             if (!ReferenceEquals(layer, this)) layer.Dispose();
         base.Dispose();

@@ -145,7 +145,11 @@ public abstract class Layer : IDisposable
         }
         for (int i = 0; i < variables.Count; i++)
             variables[i].Assign(weights[i]);
+        OnWeightsChanged();
     }
+
+    /// <summary>Called after <see cref="SetWeights"/>: a model drops what it derived from the old weights (an ONNX Runtime export).</summary>
+    private protected virtual void OnWeightsChanged() { }
 
     /// <summary>
     /// Creates a weight of this layer, as Keras's <c>add_weight</c>; <paramref name="shape"/> is the Keras shape, and

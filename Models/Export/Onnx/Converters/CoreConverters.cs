@@ -66,8 +66,13 @@ internal static class EmbeddingOnnx
 {
     public static IReadOnlyList<string> Convert(Embedding layer, OnnxGraph graph, OnnxCall call)
     {
-        var ids = call.InputDTypes[0] is DType.Int32 or DType.Int64 ? call.Input : graph.Add("Cast", [call.Input], call.Hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64));
-        return [graph.Add("Gather", [graph.Weight(Onnx.Weight(layer, "embeddings")), ids], call.Hint, ("axis", 0))];
+        string hint = call.Hint;
+        var ids = call.InputDTypes[0] is DType.Int64 ? call.Input : graph.Add("Cast", [call.Input], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64));
+        // ONNX's Gather counts negative ids from the end, where Keras refuses them: they become input_dim, which Gather
+        // refuses as out of range too, so a bad id is an error in ONNX as in Keras, never another row.
+        var negative = graph.Add("Less", [ids, graph.Longs(hint + "/zero", 0)], hint);
+        ids = graph.Add("Where", [negative, graph.Longs(hint + "/input_dim", layer.InputDim), ids], hint);
+        return [graph.Add("Gather", [graph.Weight(Onnx.Weight(layer, "embeddings")), ids], hint, ("axis", 0))];
     }
 }
 

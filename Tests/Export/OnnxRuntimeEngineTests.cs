@@ -1,0 +1,99 @@
+using TfFunctional.Tests.Layers;
+
+namespace TfFunctional.Tests.Export;
+
+/// <summary><c>UseOnnxRuntime</c>: the same numbers, names and errors as libtorch, and a snapshot that follows the weights.</summary>
+public class OnnxRuntimeEngineTests
+{
+    private static Model Mlp()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [6], name: "features");
+        var hidden = new Dense(8, activation: "relu").Call(input);
+        var output = new Dense(3, activation: "softmax", name: "scores").Call(hidden);
+        var model = new Model(input, output);
+        model.Compile("sgd", "categorical_crossentropy");
+        return model;
+    }
+
+    private static readonly float[,] X = { { 1, 2, 3, 4, 5, 6 }, { -1, 0, 1, 0.5f, 2, -3 }, { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f } };
+
+    [Test]
+    public void PredictsWhatLibTorchPredicts()
+    {
+        using var model = Mlp();
+        using var expected = model.Predict(X);
+        model.UseOnnxRuntime();
+        Assert.That(model.InferenceEngine, Is.EqualTo(InferenceEngine.OnnxRuntime));
+        using var actual = model.Predict(X);
+        OnnxExportTests.AssertClose(actual.ToArray<float>(), expected.ToArray<float>(), "ONNX Runtime engine");
+        Assert.That(actual.Shape, Is.EqualTo(expected.Shape));
+        model.UseLibTorch();
+        Assert.That(model.InferenceEngine, Is.EqualTo(InferenceEngine.LibTorch));
+    }
+
+    [Test]
+    public void FollowsTrainingAndSetWeights()
+    {
+        using var model = Mlp();
+        model.UseOnnxRuntime();
+        using var before = model.Predict(X);
+        model.TrainOnBatch(X, new float[,] { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } });
+        using var afterTraining = model.Predict(X);
+        Assert.That(OnnxExportTests.Close(afterTraining.ToArray<float>(), before.ToArray<float>()), Is.False, "training changed the predictions");
+        model.UseLibTorch();
+        using var libtorch = model.Predict(X);
+        OnnxExportTests.AssertClose(afterTraining.ToArray<float>(), libtorch.ToArray<float>(), "after training");
+
+        model.UseOnnxRuntime();
+        var weights = model.GetWeights().Select(w => (Array)w.Clone()).ToArray();
+        ((float[])weights[^1])[0] += 1;
+        model.SetWeights(weights);
+        using var afterSet = model.Predict(X);
+        model.UseLibTorch();
+        using var expected = model.Predict(X);
+        OnnxExportTests.AssertClose(afterSet.ToArray<float>(), expected.ToArray<float>(), "after SetWeights");
+    }
+
+    [Test]
+    public void BadIdsRaiseLibTorchsError()
+    {
+        var row = LayerCatalogue.Cases.Single(r => r.Name == "Embedding");
+        Keras.ClearSession();
+        using var model = LayerTest.BuildModel(row, out _);
+        model.UseOnnxRuntime();
+        foreach (int bad in new[] { 7, -1 })
+        {
+            var ids = new int[,] { { 0, 1, 2, 3 }, { 4, bad, 6, 0 } };
+            var error = Assert.Throws<ArgumentException>(() => model.Predict(ids).Dispose());
+            Assert.That(error!.Message, Does.Contain($"indices[1,1] = {bad} is not in [0, 7)"));
+        }
+        using var good = model.Predict(new int[,] { { 0, 1, 2, 3 } });
+        Assert.That(good.Shape, Is.EqualTo(new Shape(1, 4, 3)));
+    }
+
+    [Test]
+    public void ConcurrentPredictsAgree()
+    {
+        using var model = Mlp();
+        using var expected = model.Predict(X);
+        model.UseOnnxRuntime();
+        var values = expected.ToArray<float>();
+        Parallel.For(0, 64, _ =>
+        {
+            using var y = model.Predict(X);
+            if (!OnnxExportTests.Close(y.ToArray<float>(), values)) throw new AssertionException("a concurrent Predict differed");
+        });
+    }
+
+    [Test]
+    public void AModelOnnxCannotExpressStaysOnLibTorch()
+    {
+        var row = LayerCatalogue.Cases.Single(r => r.Name == "Attention");
+        Keras.ClearSession();
+        using var model = LayerTest.BuildModel(row, out var layer);
+        var error = Assert.Throws<NotSupportedException>(() => model.UseOnnxRuntime());
+        Assert.That(error!.Message, Does.Contain($"\"{layer.Name}\""));
+        Assert.That(model.InferenceEngine, Is.EqualTo(InferenceEngine.LibTorch));
+    }
+}
