@@ -12,7 +12,7 @@ public partial class Model
     /// it, as <c>tensorflowjs_converter</c> writes). Each file is written to a temporary file first and moved into place.
     /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .keras nor .h5.</exception>
-    /// <exception cref="NotSupportedException">The format cannot record the model (an unregistered C# activation or Lambda, Keras 2's hard_sigmoid in <c>.keras</c>); the file is not touched.</exception>
+    /// <exception cref="NotSupportedException">The format cannot record the model (an unregistered C# activation or Lambda, Keras 2's hard_sigmoid in <c>.keras</c>, Keras 3's in TF.js); the file is not touched.</exception>
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -30,6 +30,7 @@ public partial class Model
         else if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
             ModelConfig.EnsureExpressible(this, ConfigFormat.Keras2, "TF.js model.json");
+            TfJsModel.EnsureExpressible(this);
             TfJsModel.Write(this, path);
         }
         else

@@ -15,6 +15,20 @@ internal static class TfJsModel
     /// <summary>The shard written beside <paramref name="jsonPath"/>: <c>model.json</c> → <c>model.weights.bin</c>.</summary>
     internal static string ShardName(string jsonPath) => Path.GetFileNameWithoutExtension(jsonPath) + ".weights.bin";
 
+    /// <summary>
+    /// TF.js reads hard_sigmoid with Keras 2's meaning (and reads every file so, whatever its keras_version): a model using
+    /// Keras 3's hard sigmoid cannot be written without changing what it computes.
+    /// </summary>
+    public static void EnsureExpressible(Model model)
+    {
+        var layers = ModelConfig.SavedObjects(model).Where(o => ReferenceEquals(o.Object, Activations.ActivationFunction.HardSigmoid))
+            .Select(o => $"layer '{o.Layer.Name}' ({o.Layer.ClassName})").Distinct().ToArray();
+        if (layers.Length > 0)
+            throw new NotSupportedException(
+                $"Model \"{model.Name}\" cannot be saved as TF.js model.json: {string.Join(", ", layers)} use{(layers.Length == 1 ? "s" : "")} Keras 3's hard_sigmoid " +
+                "(relu6(x + 3) / 6), which TF.js reads as Keras 2's clip(0.2x + 0.5, 0, 1); save it as .keras to keep its meaning.");
+    }
+
     /// <summary>Writes <c>model.json</c> and its shard, each atomically; the shard first, so a reader never meets a manifest without its bytes.</summary>
     public static void Write(Model model, string path)
     {

@@ -159,7 +159,17 @@ public static class LayerTest
             foreach (string file in new[] { "m.keras", "m.h5", "model.json" })
             {
                 string path = Path.Combine(folder, file);
-                model.Save(path);
+                try
+                {
+                    model.Save(path);
+                }
+                catch (NotSupportedException e)
+                {
+                    // A format that cannot express the model says so at Save, naming the layer, and writes nothing.
+                    Assert.That(e.Message, Does.Contain($"'{model.Layers[^1].Name}'"), file);
+                    Assert.That(File.Exists(path), Is.False, $"{file}: nothing written");
+                    continue;
+                }
                 using var loaded = Keras.LoadModel(path);
                 Assert.That(loaded.Layers.Select(l => l.ClassName), Is.EqualTo(model.Layers.Select(l => l.ClassName)), file);
                 Assert.That(loaded.Layers[^1].GetConfig().ToString(), Is.EqualTo(model.Layers[^1].GetConfig().ToString()), file);

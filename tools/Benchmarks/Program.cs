@@ -5,7 +5,7 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
@@ -30,7 +30,8 @@ foreach (string workload in workloads)
         case "loadscaling": Workloads.LoadScaling(quick); break;
         case "embedding": Workloads.EmbeddingCheck(quick); break;
         case "trainmemory": Workloads.TrainingMemory(quick); break;
-        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory)"); return 2;
+        case "onnx": OnnxWorkloads.Mlp(quick); break;
+        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx)"); return 2;
     }
 }
 return 0;
