@@ -16,6 +16,17 @@ public sealed class Tensor : IDisposable
 
     internal TorchTensor Native { get; }
 
+    /// <summary>
+    /// Where the values of a contiguous CPU tensor live and how many bytes they take, for a native library to read or
+    /// write in place (ONNX Runtime). Valid while the tensor lives.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor is not contiguous or not on the CPU.</exception>
+    internal unsafe (IntPtr Address, long Bytes) HostMemory()
+    {
+        var span = Native.bytes;
+        return ((IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(span)), span.Length);
+    }
+
     /// <summary>The shape (every dimension known).</summary>
     public Shape Shape => Shape.Of(Native.shape);
 

@@ -77,6 +77,17 @@ public class OnnxExportTests
 /// <summary>Real models exported: the real-world files of keras-wild, and a perturbed weight that the comparison must catch.</summary>
 public class OnnxModelExportTests
 {
+    /// <summary>
+    /// The files the export refuses, by the layer it names: an LSTM/GRU behind an Embedding's mask_zero. ONNX's recurrent
+    /// operators skip only trailing padding (sequence_lens), and Keras skips masked steps anywhere (pad_sequences pads
+    /// in front by default), so a masked recurrence is refused rather than exported wrong.
+    /// </summary>
+    private static readonly Dictionary<string, string> Refused = new()
+    {
+        ["15louafi__EnglishToKatakanaSeq2Seq__model.h5"] = "lstm_1",
+        ["akshitgajera1013__Email-Spam-Detection-GRU-Model-__gru_model.keras"] = "gru_1",
+    };
+
     private static IEnumerable<TestCaseData> WildFiles() =>
         Directory.GetFiles(Fixtures.Wild("")).Where(f => f.EndsWith(".keras") || f.EndsWith(".h5")).Order()
             .Select(f => new TestCaseData(f).SetName("OnnxWild_" + Path.GetFileName(f)));
@@ -100,12 +111,12 @@ public class OnnxModelExportTests
         {
             onnx = OnnxExport.ToBytes(model);
         }
-        catch (NotSupportedException e)
+        catch (NotSupportedException e) when (Refused.TryGetValue(Path.GetFileName(path), out string? layer))
         {
-            Assert.That(e.Message, Does.StartWith("Layer \"").Or.StartWith("Model \""), "a refusal names the layer");
-            Assert.Ignore($"refused: {e.Message}");
+            Assert.That(e.Message, Does.StartWith($"Layer \"{layer}\""), "the refusal names the layer");
             return;
         }
+        Assert.That(Refused, Does.Not.ContainKey(Path.GetFileName(path)), "a file listed as refused now exports: take it off the list");
         using var session = new InferenceSession(onnx);
         foreach (int batch in new[] { 1, 3 })
         {

@@ -86,6 +86,22 @@ public class OnnxRuntimeEngineTests
         });
     }
 
+    /// <summary>Open sizes (outputs ONNX Runtime must allocate) and inputs that are views of other tensors.</summary>
+    [Test]
+    public void OpenSizesAndNonContiguousInputs()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [null, 2]);
+        using var model = new Model(input, new Conv1D(3, 2, padding: "same", activation: "tanh").Call(input));
+        using var storage = Tensor.From(Enumerable.Range(0, 28).Select(k => (float)Math.Sin(k)).ToArray(), 2, 2, 7);
+        using var view = Ops.Transpose(storage, 0, 2, 1);   // (2, 7, 2), not contiguous
+        using var expected = model.Predict(view);
+        model.UseOnnxRuntime();
+        using var actual = model.Predict(view);
+        Assert.That(actual.Shape, Is.EqualTo(new Shape(2, 7, 3)));
+        OnnxExportTests.AssertClose(actual.ToArray<float>(), expected.ToArray<float>(), "open time axis, transposed input");
+    }
+
     [Test]
     public void AModelOnnxCannotExpressStaysOnLibTorch()
     {

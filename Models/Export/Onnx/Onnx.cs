@@ -26,14 +26,16 @@ internal static class Onnx
         graph.Add("Transpose", [x], hint, ("perm", (long[])[0, .. Enumerable.Range(2, rank - 2).Select(a => (long)a), 1]));
 
     /// <summary>
-    /// ONNX pads (all befores, then all afters) for Keras's padding over spatial sizes <paramref name="sizes"/>: "valid" none,
-    /// "same" TensorFlow's (the odd one after), "causal" all before.
+    /// The ONNX attribute for Keras's padding over spatial sizes <paramref name="sizes"/>: "valid" no pads, "causal" all
+    /// before, "same" TensorFlow's pads (the odd one after) — explicit where the sizes are known, else ONNX's SAME_UPPER,
+    /// which pads the same way at run time.
     /// </summary>
-    public static long[] Pads(string padding, IReadOnlyList<int?> sizes, int[] kernel, int[] strides, int[] dilations, string hint)
+    public static (string Name, object Value) Padding(string padding, IReadOnlyList<int?> sizes, int[] kernel, int[] strides, int[] dilations)
     {
         int rank = kernel.Length;
         var pads = new long[2 * rank];
-        if (padding == "valid") return pads;
+        if (padding == "valid") return ("pads", pads);
+        if (padding == "same" && sizes.Any(s => s is null)) return ("auto_pad", "SAME_UPPER");
         for (int i = 0; i < rank; i++)
         {
             int effective = (kernel[i] - 1) * dilations[i] + 1;
@@ -42,12 +44,12 @@ internal static class Onnx
                 pads[i] = effective - 1;
                 continue;
             }
-            int size = sizes[i] ?? throw new NotSupportedException($"Layer \"{hint}\": the ONNX export of padding='same' needs static spatial sizes.");
+            int size = sizes[i]!.Value;
             int output = (size + strides[i] - 1) / strides[i];
             int total = Math.Max((output - 1) * strides[i] + effective - size, 0);
             pads[i] = total / 2;
             pads[rank + i] = total - total / 2;
         }
-        return pads;
+        return ("pads", pads);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TorchSharp;
 
 namespace TfFunctional.Export.Onnx;
 
@@ -15,10 +17,18 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private InferenceSession? _session;
     private volatile bool _stale = true;
 
+    /// <summary>Each output's sizes after the batch axis (null when the model leaves one open) and its element type.</summary>
+    private readonly long[]?[] _outputDims;
+    private readonly torch.ScalarType[] _outputTypes;
+    private readonly RunOptions _runOptions = new();
+
     public OnnxRuntimeEngine(Model model, int threads)
     {
         _model = model;
         _threads = threads;
+        _outputDims = model.Outputs.Select(o => Enumerable.Range(1, o.Shape.Rank - 1).Any(axis => o.Shape[axis] is null) ? null
+            : Enumerable.Range(1, o.Shape.Rank - 1).Select(axis => (long)o.Shape[axis]!.Value).ToArray()).ToArray();
+        _outputTypes = model.Outputs.Select(o => Ops.ToScalarType(o.DType)).ToArray();
         Refresh();   // export now, so that a model ONNX cannot express is refused at the switch, not at the first Predict
     }
 
@@ -54,33 +64,34 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     /// <summary>
     /// The outputs for one batch of inputs (already checked and cast by Predict), or null when ONNX Runtime refuses them:
     /// the caller then runs libtorch, whose error names the layer and the values (an id outside an Embedding's range).
+    /// ONNX Runtime reads the inputs and writes the outputs in place, in libtorch's own memory: nothing is copied.
     /// </summary>
     public IReadOnlyList<Tensor>? TryRun(IReadOnlyList<Tensor> inputs)
     {
+        var first = inputs[0].Native.shape;
+        long batch = first[0];
+        if (batch == 0) return null;   // no memory to point at; libtorch answers an empty batch
         Refresh();
-        var values = new List<OrtValue>(inputs.Count);
+        var inputValues = new OrtValue[inputs.Count];
+        var outputValues = new OrtValue[_outputDims.Length];
         _lock.EnterReadLock();
         try
         {
             var session = _session!;
             for (int i = 0; i < inputs.Count; i++)
             {
-                long[] shape = inputs[i].Shape.Select(d => (long)d!.Value).ToArray();
-                values.Add(inputs[i].DType switch
-                {
-                    DType.Int32 => OrtValue.CreateTensorValueFromMemory(inputs[i].ToArray<int>(), shape),
-                    DType.Int64 => OrtValue.CreateTensorValueFromMemory(inputs[i].ToArray<long>(), shape),
-                    _ => OrtValue.CreateTensorValueFromMemory(inputs[i].ToArray<float>(), shape),
-                });
+                var input = HostContiguous(inputs[i]);
+                inputValues[i] = Bind(input, i == 0 ? first : input.Native.shape);
             }
-            using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, session.InputNames, values, session.OutputNames);
-            var results = new Tensor[outputs.Count];
-            for (int i = 0; i < outputs.Count; i++)
+            if (_outputDims.Any(dims => dims is null)) return RunAllocating(session, inputValues);
+            var results = new Tensor[outputValues.Length];
+            for (int i = 0; i < results.Length; i++)
             {
-                var info = outputs[i].GetTensorTypeAndShape();
-                results[i] = Tensor.From(outputs[i].GetTensorDataAsSpan<float>().ToArray(), info.Shape);
+                long[] dims = [batch, .. _outputDims[i]!];
+                results[i] = new Tensor(torch.empty(dims, _outputTypes[i]));
+                outputValues[i] = Bind(results[i], dims);
             }
+            session.Run(_runOptions, session.InputNames, inputValues, session.OutputNames, outputValues);
             return results;
         }
         catch (OnnxRuntimeException)
@@ -90,8 +101,33 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         finally
         {
             _lock.ExitReadLock();
-            foreach (var value in values) value.Dispose();
+            foreach (var value in inputValues.Concat(outputValues)) value?.Dispose();
         }
+    }
+
+    /// <summary>The tensor itself when its values are contiguous in host memory, else such a copy (freed by the caller's scope).</summary>
+    private static Tensor HostContiguous(Tensor tensor) =>
+        tensor.Native.device_type == DeviceType.CPU && tensor.Native.is_contiguous() ? tensor : new Tensor(tensor.Native.cpu().contiguous());
+
+    /// <summary>An ONNX Runtime view of a contiguous CPU tensor's memory.</summary>
+    private static OrtValue Bind(Tensor tensor, long[] dims)
+    {
+        var (address, bytes) = tensor.HostMemory();
+        var type = tensor.Native.dtype switch
+        {
+            torch.ScalarType.Int32 => TensorElementType.Int32,
+            torch.ScalarType.Int64 => TensorElementType.Int64,
+            torch.ScalarType.Float64 => TensorElementType.Double,
+            _ => TensorElementType.Float,
+        };
+        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, dims, address, bytes);
+    }
+
+    /// <summary>For outputs whose sizes the model leaves open: ONNX Runtime allocates them and they are copied once.</summary>
+    private IReadOnlyList<Tensor> RunAllocating(InferenceSession session, IReadOnlyList<OrtValue> inputs)
+    {
+        using var outputs = session.Run(_runOptions, session.InputNames, inputs, session.OutputNames);
+        return outputs.Select(o => Tensor.From(o.GetTensorDataAsSpan<float>().ToArray(), o.GetTensorTypeAndShape().Shape)).ToArray();
     }
 
     public void Dispose()
@@ -102,6 +138,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
             _session?.Dispose();
             _session = null;
             _stale = true;
+            _runOptions.Dispose();
         }
         finally
         {

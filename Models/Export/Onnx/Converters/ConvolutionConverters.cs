@@ -18,10 +18,10 @@ internal static class ConvolutionOnnx
         var y = Apply(graph, call, layer.DataFormat, rank, x =>
         {
             var sizes = Spatial(call.InputShape, layer.DataFormat, rank);
-            var pads = Onnx.Pads(layer.Padding, sizes, layer.KernelSize, layer.Strides, layer.DilationRate, hint);
+            var padding = Onnx.Padding(layer.Padding, sizes, layer.KernelSize, layer.Strides, layer.DilationRate);
             string[] inputs = layer.UseBias ? [x, weight, graph.Weight(Onnx.Weight(layer, "bias"))] : [x, weight];
             return graph.Add("Conv", inputs, hint, ("kernel_shape", layer.KernelSize), ("strides", layer.Strides),
-                ("dilations", layer.DilationRate), ("pads", pads), ("group", layer.Groups));
+                ("dilations", layer.DilationRate), padding, ("group", layer.Groups));
         });
         return [OnnxActivations.Apply(layer.Activation, graph, y, hint, layer)];
     }
@@ -87,11 +87,11 @@ internal static class ConvolutionOnnx
         var y = Apply(graph, call, layer.DataFormat, 2, x =>
         {
             var sizes = Spatial(call.InputShape, layer.DataFormat, 2);
-            var pads = Onnx.Pads(layer.Padding, sizes, layer.KernelSize, layer.Strides, layer.DilationRate, hint);
+            var padding = Onnx.Padding(layer.Padding, sizes, layer.KernelSize, layer.Strides, layer.DilationRate);
             string bias = layer.UseBias ? graph.Weight(Onnx.Weight(layer, "bias")) : "";
             string[] inputs = layer.UseBias && !separable ? [x, depthwiseWeight, bias] : [x, depthwiseWeight];
             var z = graph.Add("Conv", inputs, hint, ("kernel_shape", layer.KernelSize), ("strides", layer.Strides),
-                ("dilations", layer.DilationRate), ("pads", pads), ("group", channels));
+                ("dilations", layer.DilationRate), padding, ("group", channels));
             if (!separable) return z;
             return graph.Add("Conv", layer.UseBias ? [z, pointwiseWeight, bias] : [z, pointwiseWeight], hint, ("kernel_shape", new[] { 1, 1 }));
         });

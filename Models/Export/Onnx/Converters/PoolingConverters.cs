@@ -10,10 +10,10 @@ internal static class PoolingOnnx
         var y = ConvolutionOnnx.Apply(graph, call, layer.DataFormat, rank, x =>
         {
             var sizes = ConvolutionOnnx.Spatial(call.InputShape, layer.DataFormat, rank);
-            var pads = Onnx.Pads(layer.Padding, sizes, layer.PoolSize, layer.Strides, Enumerable.Repeat(1, rank).ToArray(), call.Hint);
+            var padding = Onnx.Padding(layer.Padding, sizes, layer.PoolSize, layer.Strides, Enumerable.Repeat(1, rank).ToArray());
             return layer.IsMax
-                ? graph.Add("MaxPool", [x], call.Hint, ("kernel_shape", layer.PoolSize), ("strides", layer.Strides), ("pads", pads))
-                : graph.Add("AveragePool", [x], call.Hint, ("kernel_shape", layer.PoolSize), ("strides", layer.Strides), ("pads", pads), ("count_include_pad", 0));
+                ? graph.Add("MaxPool", [x], call.Hint, ("kernel_shape", layer.PoolSize), ("strides", layer.Strides), padding)
+                : graph.Add("AveragePool", [x], call.Hint, ("kernel_shape", layer.PoolSize), ("strides", layer.Strides), padding, ("count_include_pad", 0));
         });
         return [y];
     }
