@@ -20,6 +20,13 @@ public sealed class KerasModelOptions
     /// <summary>The largest request body accepted (413 above it); 64 MiB by default.</summary>
     public long MaxRequestBytes { get; set; } = ServingEndpoints.MaxRequestBytes;
 
+    /// <summary>
+    /// What runs the predictions: <see cref="InferenceEngine.OnnxRuntime"/> (the model must export to ONNX),
+    /// <see cref="InferenceEngine.LibTorch"/>, or null (the default) for ONNX Runtime when the model exports and libtorch
+    /// otherwise — ONNX Runtime measured faster at every batch size on the guide's MLP (README, "Export to ONNX").
+    /// </summary>
+    public InferenceEngine? Engine { get; set; }
+
     /// <summary>Whether a replaced model file is loaded and swapped in while serving.</summary>
     public bool WatchFile { get; set; } = true;
 }

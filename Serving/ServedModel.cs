@@ -98,8 +98,40 @@ public sealed class ServedModel : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var model = Keras.LoadModel(Path);
+        try
+        {
+            ChooseEngine(model);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         ServingMetrics.LoadSeconds.WithLabels(Name).Set(clock.Elapsed.TotalSeconds);
         return new ModelHandle(model, Interlocked.Increment(ref _version), DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>Switches <paramref name="model"/> to the engine of <see cref="KerasModelOptions.Engine"/>.</summary>
+    /// <exception cref="NotSupportedException">ONNX Runtime was asked for and the model does not export.</exception>
+    private void ChooseEngine(Model model)
+    {
+        switch (Options.Engine)
+        {
+            case InferenceEngine.OnnxRuntime:
+                model.UseOnnxRuntime();
+                break;
+            case null:
+                try
+                {
+                    model.UseOnnxRuntime();
+                }
+                catch (NotSupportedException e)
+                {
+                    _logger?.LogInformation("Model {Name} runs on libtorch: {Reason}", Name, e.Message);
+                }
+                break;
+        }
+        _logger?.LogInformation("Model {Name} predicts with {Engine}", Name, model.InferenceEngine);
     }
 
     /// <summary>Stops watching and batching and frees the model.</summary>

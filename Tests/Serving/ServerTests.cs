@@ -43,7 +43,7 @@ public class ServerTests
         return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
     }
 
-    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "") =>
+    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "", string engine = "auto") =>
         new WebApplicationFactory<TfFunctional.Server.ServerAssembly>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -51,6 +51,7 @@ public class ServerTests
             builder.UseSetting("IntraOpThreads", Ops.IntraOpThreads.ToString());
             builder.UseSetting("Models", $"twitter={model ?? _twitter};{extraModels}");
             builder.UseSetting("Batching", batching.ToString());
+            builder.UseSetting("Engine", engine);
             if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
         });
 
@@ -72,9 +73,12 @@ public class ServerTests
 
     /// <summary>
     /// In-process predictions for <paramref name="rows"/> (all three when none are given) predicted as one batch, as the
-    /// server batches a request alone: libtorch may round a row differently in a batch of another size.
+    /// server batches a request alone: libtorch may round a row differently in a batch of another size. The engine is the
+    /// server's: ONNX Runtime by default (the Twitter model exports), libtorch when asked.
     /// </summary>
-    private static (float Main, float Aux)[] Expected(string path, params int[] rows)
+    private static (float Main, float Aux)[] Expected(string path, params int[] rows) => Expected(path, InferenceEngine.OnnxRuntime, rows);
+
+    private static (float Main, float Aux)[] Expected(string path, InferenceEngine engine, params int[] rows)
     {
         if (rows.Length == 0) rows = [0, 1, 2];
         var tokens = new int[rows.Length, Tokens[0].Length];
@@ -84,8 +88,26 @@ public class ServerTests
             for (int t = 0; t < Tokens[0].Length; t++) tokens[i, t] = Tokens[rows[i]][t];
             for (int e = 0; e < Extra[0].Length; e++) extra[i, e] = Extra[rows[i]][e];
         }
-        var outputs = Keras.LoadModel(path).PredictOutputs([tokens, extra]);
+        using var model = Keras.LoadModel(path);
+        if (engine == InferenceEngine.OnnxRuntime) model.UseOnnxRuntime();
+        var outputs = model.PredictOutputs([tokens, extra]);
         return outputs[0].ToArray<float>().Zip(outputs[1].ToArray<float>()).ToArray();
+    }
+
+    /// <summary>--engine libtorch serves libtorch's numbers; the default (ONNX Runtime here) agrees with them to float rounding.</summary>
+    [Test]
+    public async Task EachEngineServesItsOwnNumbers()
+    {
+        foreach (var engine in new[] { InferenceEngine.LibTorch, InferenceEngine.OnnxRuntime })
+        {
+            using var factory = Server(batching: false, engine: engine == InferenceEngine.LibTorch ? "libtorch" : "onnxruntime");
+            var client = factory.CreateClient();
+            var (code, body) = await Post(client, "twitter", RowBody(2));
+            Assert.That(code, Is.EqualTo(HttpStatusCode.OK));
+            float main = body["predictions"]![0]!["main_output"]![0]!.GetValue<float>();
+            Assert.That(main, Is.EqualTo(Expected(_twitter, engine, 2)[0].Main), engine.ToString());
+            Assert.That(main, Is.EqualTo(Expected(_twitter, InferenceEngine.LibTorch, 2)[0].Main).Within(1e-5), $"{engine} agrees with libtorch");
+        }
     }
 
     [Test]

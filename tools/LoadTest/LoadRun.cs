@@ -8,10 +8,11 @@ namespace TfFunctional.LoadTest;
 /// <summary>One timed run against a freshly started server process.</summary>
 internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb)
 {
-    public static async Task<LoadRun> Measure(string serverProject, string modelPath, bool batching, int maxBatch, int connections, TimeSpan duration, int port)
+    public static async Task<LoadRun> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections, TimeSpan duration, int port)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", serverProject, "-c", "Release", "--no-build", "--",
-            "--model", $"twitter={modelPath}", "--port", port.ToString(), "--max-batch", maxBatch.ToString(), .. batching ? Array.Empty<string>() : ["--no-batching"]])
+            "--model", $"twitter={modelPath}", "--port", port.ToString(), "--max-batch", maxBatch.ToString(), "--engine", engine,
+            .. batching ? Array.Empty<string>() : ["--no-batching"]])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -5,7 +5,7 @@ using TfFunctional.Tools.Shared;
 
 // dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras]
 // Starts tools/Server on loopback with the guide's Twitter model, drives it with concurrent connections (one row per
-// request) with dynamic batching on, then off, and compares the throughput with in-process Predict at the same batch sizes.
+// request) with each engine, dynamic batching on, then off, and compares the throughput with in-process Predict at the same batch sizes.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int seconds = Option("--seconds", 60);
 int connections = Option("--connections", 16);
@@ -21,14 +21,16 @@ Console.WriteLine($"Load test: {connections} connections, {seconds} s per run, m
 var yardstick = new[] { 1, Math.Min(connections, maxBatch) }.Distinct()
     .ToDictionary(batch => batch, batch => InProcess.RowsPerSecond(modelPath, batch, TimeSpan.FromSeconds(Math.Min(10, seconds))));
 Console.WriteLine();
-Console.WriteLine("| batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS MB over the run | in-process Predict rows/s | ratio |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| engine | batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS MB over the run | in-process libtorch Predict rows/s | ratio |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+int portOffset = 0;
+foreach (string engine in new[] { "libtorch", "onnxruntime" })
 foreach (bool batching in new[] { true, false })
 {
-    var run = await LoadRun.Measure(serverProject, modelPath, batching, maxBatch, connections, TimeSpan.FromSeconds(seconds), port: 18500 + (batching ? 1 : 2));
+    var run = await LoadRun.Measure(serverProject, modelPath, engine, batching, maxBatch, connections, TimeSpan.FromSeconds(seconds), port: 18501 + portOffset++);
     int batch = yardstick.Keys.MinBy(b => Math.Abs(b - run.MeanBatch));
     double inProcess = yardstick[batch];
-    Console.WriteLine($"| {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
+    Console.WriteLine($"| {engine} | {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
                       $"{string.Join(" → ", run.RssMb.Select(m => m.ToString("F0")))} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
 }
 Directory.Delete(folder, recursive: true);

@@ -3,6 +3,7 @@ using TfFunctional.Serving;
 
 // dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--port 8501]
 //     [--max-batch 32] [--batch-timeout-ms 2] [--batch-threads <cores>] [--intra-op-threads 1] [--no-batching]
+//     [--engine auto|onnxruntime|libtorch]   (auto: ONNX Runtime when the model exports to ONNX, else libtorch)
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
 var builder = WebApplication.CreateBuilder(args);
 var models = new List<(string Name, string Path)>();
@@ -23,6 +24,19 @@ int batchThreads = Option("--batch-threads") is { } b ? int.Parse(b) : builder.C
 // Requests run side by side, one kernel thread each: measured on 2 cores, letting every Predict spread over all cores
 // from many request threads was 5x slower (OpenMP teams oversubscribe the cores).
 Ops.IntraOpThreads = Option("--intra-op-threads") is { } k ? int.Parse(k) : builder.Configuration.GetValue("IntraOpThreads", 1);
+string engineName = Option("--engine") ?? builder.Configuration.GetValue("Engine", "auto")!;
+InferenceEngine? engine = engineName switch
+{
+    "auto" => null,
+    "onnxruntime" => InferenceEngine.OnnxRuntime,
+    "libtorch" => InferenceEngine.LibTorch,
+    _ => null,
+};
+if (engineName is not ("auto" or "onnxruntime" or "libtorch"))
+{
+    Console.Error.WriteLine($"error: --engine takes auto, onnxruntime or libtorch, not '{engineName}'");
+    return 2;
+}
 foreach (var (name, path) in models)
     builder.Services.AddKerasModel(name, path, options =>
     {
@@ -31,6 +45,7 @@ foreach (var (name, path) in models)
         options.BatchThreads = batchThreads;
         options.BatchTimeout = TimeSpan.FromMilliseconds(timeoutMs);
         options.MaxRequestBytes = builder.Configuration.GetValue("MaxRequestBytes", ServingEndpoints.MaxRequestBytes);
+        options.Engine = engine;
     });
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes);
 if (Option("--port") is not null || builder.Configuration["Port"] is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -42,7 +57,7 @@ try
 {
     registry = app.Services.GetRequiredService<ModelRegistry>();
 }
-catch (Exception e) when (e is TfFunctional.Saving.KerasFormatException or IOException)
+catch (Exception e) when (e is TfFunctional.Saving.KerasFormatException or IOException or NotSupportedException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 3;
