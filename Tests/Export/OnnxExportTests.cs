@@ -9,7 +9,7 @@ namespace TfFunctional.Tests.Export;
 public class OnnxExportTests
 {
     /// <summary>Rows the export refuses today, each naming its layer (the attention layers have no converter yet).</summary>
-    private static readonly HashSet<string> Refused = ["Attention", "AdditiveAttention", "MultiHeadAttention", "MultiHeadAttention_axes"];
+    private static readonly HashSet<string> Refused = [];
 
     private static IEnumerable<TestCaseData> Rows() =>
         LayerCatalogue.Cases.Select(row => new TestCaseData(row).SetName("Onnx_" + row.Name));

@@ -88,8 +88,10 @@ public static class LayerCatalogue
         Pair("Dot", [3], [3], [1], () => new Dot(1, normalize: true)) with { Masking = true },
         // Attention
         Pair("Attention", [4, 3], [5, 3], [4, 3], () => new Attention(useScale: true)) with { Trainable = 1, Masking = true },
+        Pair("Attention_concat_causal", [4, 3], [4, 3], [4, 3], () => new Attention(useScale: true, scoreMode: "concat", useCausalMask: true)) with { Trainable = 2, Masking = true },
         Pair("AdditiveAttention", [4, 3], [5, 3], [4, 3], () => new AdditiveAttention()) with { Trainable = 1, Masking = true },
         Pair("MultiHeadAttention", [5, 4], [5, 4], [5, 4], () => new MultiHeadAttention(2, 3)) with { Trainable = 8, Masking = true },
+        Pair("MultiHeadAttention_causal", [5, 4], [5, 4], [5, 6], () => new MultiHeadAttention(2, 3, valueDim: 2, outputShape: 6, useCausalMask: true)) with { Trainable = 8, Masking = true },
         Pair("MultiHeadAttention_axes", [2, 3, 4], [2, 3, 4], [2, 3, 4], () => new MultiHeadAttention(2, 3, attentionAxes: [2])) with { Trainable = 8, Masking = true },
     ];
 }
