@@ -45,6 +45,8 @@ internal sealed class FirstModelExample : IExample
         model.Save(path);
         using var reloaded = Keras.LoadModel(path).Predict(data);
         ok &= ExampleRun.Check(reloaded.ToArray<float>().SequenceEqual(direct.ToArray<float>()), $"saved {path}, reloaded: predictions identical");
+        using (var dataTensor = Tensor.From(data))
+            ok &= ExampleRun.CheckOnnx(outer, [dataTensor], [called], options.File("first_model.onnx"));
         Console.WriteLine($"first-model: {(ok ? "OK" : "FAILED")}");
         return ok ? 0 : 1;
     }

@@ -59,6 +59,9 @@ internal sealed class TwitterExample : IExample
         var after = reloaded.PredictOutputs([testHeadlines, testExtra]);
         bool identical = before.Zip(after).All(p => p.First.ToArray<float>().SequenceEqual(p.Second.ToArray<float>()));
         ok &= Check(identical, $"saved {path} ({new FileInfo(path).Length / 1048576.0:F1} MB), reloaded: predictions identical");
+        using (var headlineTensor = Tensor.From(testHeadlines))
+        using (var extraTensor = Tensor.From(testExtra))
+            ok &= CheckOnnx(model, [headlineTensor, extraTensor], before, options.File("twitter.onnx"));
         foreach (var t in before.Concat(after)) t.Dispose();
         Console.WriteLine($"twitter: {(ok ? "OK" : "FAILED")} in {clock.Elapsed.TotalSeconds:F1} s");
         return ok ? 0 : 1;

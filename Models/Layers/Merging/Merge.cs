@@ -41,6 +41,9 @@ public sealed class Merge : Layer
     /// <inheritdoc />
     public override bool SupportsMasking => _operation.SupportsMasking;
 
+    /// <summary>The Keras 2 layer this merge computes as (Concatenate, Add, Dot, …).</summary>
+    internal Layer Operation => _operation;
+
     /// <inheritdoc />
     protected override void Build(Shape inputShape) => _operation.ComputeOutputShape(inputShape);
 

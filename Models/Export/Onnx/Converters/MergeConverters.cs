@@ -21,6 +21,9 @@ internal static class MergeOnnx
     public static IReadOnlyList<string> Convert(Concatenate layer, OnnxGraph graph, OnnxCall call) =>
         [graph.Add("Concat", call.Inputs, call.Hint, ("axis", layer.Axis))];
 
+    /// <summary>Keras 1's <c>Merge(mode=...)</c>: the Keras 2 layer it computes as.</summary>
+    public static IReadOnlyList<string> Convert(Merge layer, OnnxGraph graph, OnnxCall call) => OnnxGraphWriter.Convert(layer.Operation, graph, call);
+
     /// <summary>
     /// Keras's <c>batch_dot</c> over one axis of each input: the contracted axis of the first is moved last, of the
     /// second to axis 1, and a batched MatMul does the rest; (batch, n)·(batch, n) gives (batch, 1).
