@@ -81,6 +81,24 @@ public class ModelToolTests
     }
 
     [Test]
+    public void ConvertExportsToOnnxAndBenchRunsEitherEngine()
+    {
+        string onnx = Path.Combine(_folder, "model.onnx");
+        var (code, _, error) = Run("convert", Unsplit, onnx);
+        Assert.That(code, Is.EqualTo(0), error);
+        var x = Fixtures.RampVector(10);
+        using var original = Keras.LoadModel(Unsplit).Predict(x);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        using var input = Tensor.From(x);
+        var model = Keras.LoadModel(Unsplit);
+        var exported = Export.OnnxExportTests.Run(session, model, [input])[0];
+        Export.OnnxExportTests.AssertClose(exported, original.ToArray<float>(), "the converted .onnx file");
+        var bench = Run("bench", Unsplit, "--engine", "onnxruntime", "-n", "5");
+        Assert.That(bench.Code, Is.EqualTo(0), bench.Error);
+        Assert.That(bench.Output, Does.StartWith("OnnxRuntime, batch 1: median"));
+    }
+
+    [Test]
     public void FailuresGiveMessagesAndExitCodes()
     {
         var missing = Run("summary", Path.Combine(_folder, "nope.h5"));

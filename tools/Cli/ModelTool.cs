@@ -73,12 +73,14 @@ internal static class ModelTool
         }));
 
         var source = new Argument<string>("input") { Description = "The model to convert (.h5, .keras or TF.js model.json)" };
-        var destination = new Argument<string>("output") { Description = "The converted model (.keras or .h5)" };
-        var convert = new Command("convert", "Convert between .h5, .keras and (for reading) TF.js model.json") { source, destination };
+        var destination = new Argument<string>("output") { Description = "The converted model: .keras, .h5, TF.js model.json, or .onnx (inference only)" };
+        var convert = new Command("convert", "Convert between .keras, .h5 and TF.js model.json, or export to ONNX") { source, destination };
         convert.SetAction(result => Guard(error, () =>
         {
             string target = result.GetValue(destination)!;
-            Load(result.GetValue(source)!).Save(target);
+            var model = Load(result.GetValue(source)!);
+            if (target.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) model.Export(target);
+            else model.Save(target);
             output.WriteLine($"wrote {target}");
             return 0;
         }));
@@ -86,10 +88,13 @@ internal static class ModelTool
         var benchFile = new Argument<string>("file") { Description = "A model file" };
         var batch = new Option<int>("--batch", "-b") { Description = "Batch size", DefaultValueFactory = _ => 1 };
         var repetitions = new Option<int>("--repetitions", "-n") { Description = "Timed calls", DefaultValueFactory = _ => 200 };
-        var bench = new Command("bench", "Median latency and throughput of Predict on random data") { benchFile, batch, repetitions };
+        var engine = new Option<string>("--engine") { Description = "libtorch or onnxruntime", DefaultValueFactory = _ => "libtorch" };
+        engine.AcceptOnlyFromAmong("libtorch", "onnxruntime");
+        var bench = new Command("bench", "Median latency and throughput of Predict on random data") { benchFile, batch, repetitions, engine };
         bench.SetAction(result => Guard(error, () =>
         {
             var model = Load(result.GetValue(benchFile)!);
+            if (result.GetValue(engine) == "onnxruntime") model.UseOnnxRuntime();
             int size = result.GetValue(batch), count = result.GetValue(repetitions);
             var random = new Random(1);
             var data = model.Inputs.Select(i =>
@@ -108,7 +113,7 @@ internal static class ModelTool
             }
             Array.Sort(times);
             double median = times[count / 2];
-            output.WriteLine($"batch {size}: median {median:F3} ms, p90 {times[(int)(count * 0.9)]:F3} ms, {size / median * 1000:F0} samples/s");
+            output.WriteLine($"{model.InferenceEngine}, batch {size}: median {median:F3} ms, p90 {times[(int)(count * 0.9)]:F3} ms, {size / median * 1000:F0} samples/s");
             foreach (var t in data) t.Dispose();
             return 0;
         }));
