@@ -30,7 +30,7 @@ foreach (string workload in workloads)
         case "loadscaling": Workloads.LoadScaling(quick); break;
         case "embedding": Workloads.EmbeddingCheck(quick); break;
         case "trainmemory": Workloads.TrainingMemory(quick); break;
-        case "onnx": OnnxWorkloads.Mlp(quick); break;
+        case "onnx": OnnxWorkloads.Run(quick); break;
         default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx)"); return 2;
     }
 }
