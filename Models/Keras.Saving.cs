@@ -19,51 +19,12 @@ public static partial class Keras
     /// <exception cref="KerasFormatException">The file cannot be read; the message names the file and the entry.</exception>
     public static Model LoadModel(string path, bool compile = false)
     {
-        var model = LoadArchitectureAndWeights(path);
-        if (compile && KerasFiles.Guard(Path.GetFileName(path), () => ReadTrainingConfig(path)) is { } trainingConfig)
+        ArgumentNullException.ThrowIfNull(path);
+        var format = ModelFormat.ForReading(path);
+        var model = format.ReadModel(path);
+        if (compile && KerasFiles.Guard(Path.GetFileName(path), () => format.ReadTrainingConfig(path)) is { } trainingConfig)
             CompileConfig.Apply(model, trainingConfig, Path.GetFileName(path));
         return model;
-    }
-
-    private static Model LoadArchitectureAndWeights(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"File not found: filepath={path}. Please ensure the file is an accessible `.keras` or `.h5` file.", path);
-        string fileName = Path.GetFileName(path);
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            return KerasFiles.Guard(fileName, () => TfJsModel.Read(path));
-        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) && !KerasFiles.IsHdf5(path))
-        {
-            using var stream = File.OpenRead(path);
-            return KerasFiles.Guard(fileName, () => KerasArchive.Read(stream, fileName));
-        }
-        using var file = KerasFiles.OpenHdf5(path);
-        return KerasFiles.Guard(fileName, () =>
-        {
-            var (config, options) = LegacyH5File.ReadHeader(file);
-            if (config is null)
-                throw new KerasFormatException($"{fileName} holds no model_config attribute: it is a weights file. Build the model, then call LoadWeights.");
-            var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
-            // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
-            var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), H5Values.CountElements(group));
-            LegacyH5File.ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
-            return model;
-        });
-    }
-
-    /// <summary>The training configuration a file recorded (Keras 3's compile_config, Keras 2's training_config), or null.</summary>
-    private static JsonObject? ReadTrainingConfig(string path)
-    {
-        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return null;
-        if (path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase) && !KerasFiles.IsHdf5(path))
-        {
-            using var zip = System.IO.Compression.ZipFile.OpenRead(path);
-            using var reader = new StreamReader(zip.GetEntry("config.json")!.Open());
-            return JsonNode.Parse(reader.ReadToEnd())?["compile_config"] as JsonObject;
-        }
-        using var file = KerasFiles.OpenHdf5(path);
-        string? text = LegacyH5File.ReadStringAttribute(file, "training_config");
-        return text is null ? null : JsonNode.Parse(text) as JsonObject;
     }
 
     /// <summary>A model (with fresh weights) from the JSON of <c>model.to_json()</c>, Keras 3 or 2.</summary>

@@ -8,6 +8,55 @@ namespace TfFunctional.Saving;
 /// <summary>Keras 3's <c>.keras</c> file: a zip of <c>metadata.json</c>, <c>config.json</c> and <c>model.weights.h5</c>.</summary>
 internal static class KerasArchive
 {
+    /// <summary>The format's adapter: zip archives, <c>.keras</c> names.</summary>
+    public static readonly ModelFormat Format = new Adapter();
+
+    private sealed class Adapter : ModelFormat
+    {
+        public override string Name => ".keras";
+
+        // A zip starts with a local file header (PK\x03\x04), or, when empty, with its end record (PK\x05\x06).
+        protected override bool Recognizes(ReadOnlySpan<byte> head, string path) =>
+            head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8);
+
+        protected override bool IsNamedBy(string path) => EndsWith(path, ".keras");
+
+        protected override bool SavesTo(string path) => EndsWith(path, ".keras");
+
+        public override Model ReadModel(string path)
+        {
+            using var stream = File.OpenRead(path);
+            return KerasFiles.Guard(Path.GetFileName(path), () => Read(stream, Path.GetFileName(path)));
+        }
+
+        public override JsonObject? ReadTrainingConfig(string path)
+        {
+            string fileName = Path.GetFileName(path);
+            using var zip = ZipFile.OpenRead(path);
+            var entry = zip.GetEntry("config.json") ?? throw new KerasFormatException($"{fileName}: the archive has no config.json.");
+            return ParseJson(entry, fileName)?["compile_config"] as JsonObject;
+        }
+
+        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
+        {
+            var loaded = ReadModel(path);
+            try
+            {
+                model.SetWeights(loaded.GetWeights());
+            }
+            finally
+            {
+                loaded.Dispose();   // the second model was only a carrier of the file's weights
+            }
+        }
+
+        public override void Save(Model model, string path)
+        {
+            ModelConfig.EnsureExpressible(model, ConfigFormat.Keras3, ".keras");
+            AtomicFile.Write(path, stream => Write(model, stream));
+        }
+    }
+
     public static void Write(Model model, Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);

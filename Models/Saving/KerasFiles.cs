@@ -18,16 +18,6 @@ internal static class KerasFiles
         }
     }
 
-    private static readonly byte[] Hdf5Signature = [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
-
-    /// <summary>True when the file starts with HDF5's signature.</summary>
-    public static bool IsHdf5(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> signature = stackalloc byte[8];
-        return stream.Read(signature) == 8 && signature.SequenceEqual(Hdf5Signature);
-    }
-
     /// <summary>Runs <paramref name="read"/>, turning low-level read errors into <see cref="KerasFormatException"/>.</summary>
     public static T Guard<T>(string fileName, Func<T> read)
     {

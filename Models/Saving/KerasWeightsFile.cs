@@ -9,6 +9,40 @@ namespace TfFunctional.Saving;
 /// </summary>
 internal static class KerasWeightsFile
 {
+    /// <summary>The format's adapter: HDF5 files laid out by object path (<c>layers/…/vars</c>).</summary>
+    public static readonly ModelFormat Format = new Adapter();
+
+    private sealed class Adapter : ModelFormat
+    {
+        public override string Name => ".weights.h5";
+
+        protected override bool Recognizes(ReadOnlySpan<byte> head, string path)
+        {
+            if (!IsHdf5(head)) return false;
+            try
+            {
+                using var file = H5File.OpenRead(path);
+                return file.LinkExists("layers") || file.LinkExists("vars") && !file.AttributeExists("layer_names");
+            }
+            catch (Exception)
+            {
+                return false;   // an HDF5 file this reader cannot open is the legacy reader's to report
+            }
+        }
+
+        protected override bool IsNamedBy(string path) => EndsWith(path, ".weights.h5");
+
+        protected override bool SavesWeightsTo(string path) => EndsWith(path, ".weights.h5");
+
+        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
+        {
+            using var stream = File.OpenRead(path);
+            KerasFiles.Guard(Path.GetFileName(path), () => Read(model, stream, Path.GetFileName(path)));
+        }
+
+        public override void SaveWeights(Model model, string path) => AtomicFile.Write(path, stream => Write(model, stream));
+    }
+
     public static void Write(Model model, Stream stream)
     {
         var root = new H5File();

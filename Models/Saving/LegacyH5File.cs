@@ -11,6 +11,64 @@ namespace TfFunctional.Saving;
 /// </summary>
 internal static class LegacyH5File
 {
+    /// <summary>The format's adapter: HDF5 files with Keras 2's attributes, models or weights alone.</summary>
+    public static readonly ModelFormat Format = new Adapter();
+
+    private sealed class Adapter : ModelFormat
+    {
+        public override string Name => ".h5";
+
+        protected override bool Recognizes(ReadOnlySpan<byte> head, string path) => IsHdf5(head);
+
+        protected override bool IsNamedBy(string path) => EndsWith(path, ".h5", ".hdf5");
+
+        protected override bool SavesTo(string path) => EndsWith(path, ".h5", ".hdf5");
+
+        protected override bool SavesWeightsTo(string path) => EndsWith(path, ".h5", ".hdf5");
+
+        public override Model ReadModel(string path)
+        {
+            string fileName = Path.GetFileName(path);
+            using var file = KerasFiles.OpenHdf5(path);
+            return KerasFiles.Guard(fileName, () =>
+            {
+                var (config, options) = ReadHeader(file);
+                if (config is null)
+                    throw new KerasFormatException($"{fileName} holds no model_config attribute: it is a weights file. Build the model, then call LoadWeights.");
+                var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
+                // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
+                var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), H5Values.CountElements(group));
+                ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
+                return model;
+            });
+        }
+
+        public override JsonObject? ReadTrainingConfig(string path)
+        {
+            using var file = KerasFiles.OpenHdf5(path);
+            string? text = ReadStringAttribute(file, "training_config");
+            return text is null ? null : JsonNode.Parse(text) as JsonObject;
+        }
+
+        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
+        {
+            string fileName = Path.GetFileName(path);
+            using var file = KerasFiles.OpenHdf5(path);
+            var (_, options) = ReadHeader(file);
+            var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
+            KerasFiles.Guard(fileName, () => ReadWeights(model, group, options, fileName, byName, skipMismatch));
+        }
+
+        public override void Save(Model model, string path)
+        {
+            ModelConfig.EnsureExpressible(model, ConfigFormat.Keras2, ".h5");
+            VersionFor(model);
+            AtomicFile.Write(path, stream => WriteModel(model, stream));
+        }
+
+        public override void SaveWeights(Model model, string path) => AtomicFile.Write(path, stream => WriteWeights(model, stream));
+    }
+
     /// <summary>The Keras version we write: configs follow Keras 2's keys, activations Keras 3's meaning.</summary>
     public const string WrittenKerasVersion = "3.6.0";
 

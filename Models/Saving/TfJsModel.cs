@@ -12,6 +12,47 @@ namespace TfFunctional.Saving;
 /// </summary>
 internal static class TfJsModel
 {
+    /// <summary>The format's adapter: JSON objects (model.json), <c>.json</c> names.</summary>
+    public static readonly ModelFormat Format = new Adapter();
+
+    private sealed class Adapter : ModelFormat
+    {
+        public override string Name => "TF.js model.json";
+
+        protected override bool Recognizes(ReadOnlySpan<byte> head, string path)
+        {
+            var text = head.TrimStart(" \t\r\n"u8);
+            if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) text = text[3..];   // a UTF-8 byte order mark
+            return text.Length > 0 && text[0] == (byte)'{';
+        }
+
+        protected override bool IsNamedBy(string path) => EndsWith(path, ".json");
+
+        protected override bool SavesTo(string path) => EndsWith(path, ".json");
+
+        public override Model ReadModel(string path) => KerasFiles.Guard(Path.GetFileName(path), () => Read(path));
+
+        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
+        {
+            var loaded = ReadModel(path);
+            try
+            {
+                model.SetWeights(loaded.GetWeights());
+            }
+            finally
+            {
+                loaded.Dispose();
+            }
+        }
+
+        public override void Save(Model model, string path)
+        {
+            ModelConfig.EnsureExpressible(model, ConfigFormat.Keras2, "TF.js model.json");
+            EnsureExpressible(model);
+            Write(model, path);
+        }
+    }
+
     /// <summary>The shard written beside <paramref name="jsonPath"/>: <c>model.json</c> → <c>model.weights.bin</c>.</summary>
     internal static string ShardName(string jsonPath) => Path.GetFileNameWithoutExtension(jsonPath) + ".weights.bin";
 

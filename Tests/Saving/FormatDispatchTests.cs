@@ -1,0 +1,75 @@
+using TfFunctional.Saving;
+
+namespace TfFunctional.Tests.Saving;
+
+/// <summary>One dispatch point: a file's bytes decide its format, whatever its name; the name decides only what is written.</summary>
+public class FormatDispatchTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-dispatch-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void Cleanup() => Directory.Delete(_folder, recursive: true);
+
+    private static Model Small()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [3], name: "x");
+        return new Model(input, new Dense(2, activation: "tanh", name: "d").Call(input));
+    }
+
+    private static readonly float[,] X = { { 1, -2, 0.5f } };
+
+    [TestCase("m.keras", "renamed.h5")]
+    [TestCase("m.h5", "renamed.keras")]
+    [TestCase("model.json", "renamed.txt")]
+    [TestCase("m.keras", "no_extension")]
+    public void TheContentDecidesTheFormat(string saved, string renamed)
+    {
+        using var model = Small();
+        using var expected = model.Predict(X);
+        string path = Path.Combine(_folder, saved);
+        model.Save(path);
+        string other = Path.Combine(_folder, renamed);
+        File.Move(path, other);
+        using var loaded = Keras.LoadModel(other);
+        using var actual = loaded.Predict(X);
+        Assert.That(actual.ToArray<float>(), Is.EqualTo(expected.ToArray<float>()));
+
+        using var target = Small();
+        target.LoadWeights(other);
+        Assert.That(target.GetWeights()[0], Is.EqualTo(model.GetWeights()[0]), "LoadWeights reads the same file");
+    }
+
+    [Test]
+    public void AFileNoFormatRecognisesIsNamedAsSuch()
+    {
+        string path = Path.Combine(_folder, "weights.bin");
+        File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
+        var error = Assert.Throws<KerasFormatException>(() => Keras.LoadModel(path));
+        Assert.That(error!.Message, Is.EqualTo("weights.bin is not a model file: it is neither a .keras archive, an HDF5 file nor a TF.js model.json."));
+        string named = Path.Combine(_folder, "broken.keras");
+        File.WriteAllBytes(named, [1, 2, 3, 4, 5]);
+        Assert.That(Assert.Throws<KerasFormatException>(() => Keras.LoadModel(named))!.Message, Does.Contain("broken.keras is not a .keras file: it is not a zip archive"),
+            "unrecognised bytes under a format's name: that format's reader names the fault");
+    }
+
+    [Test]
+    public void AWeightsFileIsNotAModel()
+    {
+        using var model = Small();
+        string path = Path.Combine(_folder, "w.weights.h5");
+        model.SaveWeights(path);
+        Assert.That(Assert.Throws<KerasFormatException>(() => Keras.LoadModel(path))!.Message,
+            Does.StartWith("w.weights.h5 is a .weights.h5 weights file and holds no architecture"));
+        using var target = Small();
+        target.LoadWeights(path);
+        Assert.That(target.GetWeights()[1], Is.EqualTo(model.GetWeights()[1]));
+    }
+}
