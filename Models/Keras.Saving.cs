@@ -15,13 +15,17 @@ public static partial class Keras
     /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="compile">Also restore <c>Compile</c> (optimizer, losses, metrics) from the training configuration the file holds.</param>
+    /// <param name="maxWeightBytes">The most bytes of weights the file may make the model hold (a file from elsewhere, a
+    /// server's budget); by default the machine's memory bounds it. A file that needs more is refused before the weights exist.</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="KerasFormatException">The file cannot be read; the message names the file and the entry.</exception>
-    public static Model LoadModel(string path, bool compile = false)
+    public static Model LoadModel(string path, bool compile = false, long? maxWeightBytes = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (maxWeightBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxWeightBytes), $"maxWeightBytes must be positive. Received: maxWeightBytes={maxWeightBytes}");
         var format = ModelFormat.ForReading(path);
-        var model = format.ReadModel(path);
+        var model = Layer.WithWeightBytesLimit(maxWeightBytes, () => format.ReadModel(path));
         if (compile && KerasFiles.Guard(Path.GetFileName(path), () => format.ReadTrainingConfig(path)) is { } trainingConfig)
             CompileConfig.Apply(model, trainingConfig, Path.GetFileName(path));
         return model;

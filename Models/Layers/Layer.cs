@@ -20,6 +20,10 @@ public abstract class Layer : IDisposable
     private static bool _skipInitializers;
     [ThreadStatic]
     private static long _loadBudgetElements;
+    [ThreadStatic]
+    private static long _loadLimitBytes;
+    [ThreadStatic]
+    private static long _loadedBytes;
     private bool _trainable;
 
     /// <summary>Creates a layer; <paramref name="name"/> defaults to the snake_cased class name made unique (<c>dense_1</c>).</summary>
@@ -187,9 +191,10 @@ public abstract class Layer : IDisposable
     internal static T WithoutInitializers<T>(Func<T> build, long fileElements = long.MaxValue)
     {
         bool previous = _skipInitializers;
-        long previousBudget = _loadBudgetElements;
+        long previousBudget = _loadBudgetElements, previousLoaded = _loadedBytes;
         _skipInitializers = true;
         _loadBudgetElements = fileElements;
+        _loadedBytes = 0;
         try
         {
             return build();
@@ -198,8 +203,34 @@ public abstract class Layer : IDisposable
         {
             _skipInitializers = previous;
             _loadBudgetElements = previousBudget;
+            _loadedBytes = previousLoaded;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="load"/> with a limit on the bytes of weights a file may make the model allocate (the
+    /// caller's <c>maxWeightBytes</c>); file readers check their weight data against <see cref="WeightBytesLimit"/> too.
+    /// </summary>
+    internal static T WithWeightBytesLimit<T>(long? maxBytes, Func<T> load)
+    {
+        long previous = _loadLimitBytes;
+        _loadLimitBytes = maxBytes ?? 0;
+        try
+        {
+            return load();
+        }
+        finally
+        {
+            _loadLimitBytes = previous;
+        }
+    }
+
+    /// <summary>The limit set by <see cref="WithWeightBytesLimit{T}"/> on this thread, or null.</summary>
+    internal static long? WeightBytesLimit => _loadLimitBytes > 0 ? _loadLimitBytes : null;
+
+    /// <summary>The message of a load refused by <see cref="WeightBytesLimit"/>.</summary>
+    internal static string OverLimit(double bytes, long limit) =>
+        $"the model's weights need {Bytes(bytes)}, more than the {Bytes(limit)} allowed (maxWeightBytes: {limit})";
 
     /// <summary>
     /// Refuses a weight that cannot exist before anything native is asked for: more memory than the machine has (libtorch
@@ -223,9 +254,16 @@ public abstract class Layer : IDisposable
                     "more than the file's weights hold in all; the config and the weights do not belong together.");
             _loadBudgetElements -= (long)elements;
         }
+        if (_skipInitializers && WeightBytesLimit is long limit)
+        {
+            _loadedBytes += (long)bytes;
+            if (_loadedBytes > limit)
+                throw new Saving.KerasFormatException($"Layer '{Name}' ({ClassName}): weight '{name}' of shape ({string.Join(", ", shape)}): {OverLimit(_loadedBytes, limit)}.");
+        }
     }
 
-    private static string Bytes(double bytes) => bytes >= 1 << 30 ? $"{bytes / (1 << 30):F1} GiB" : $"{bytes / (1 << 20):F1} MiB";
+    private static string Bytes(double bytes) =>
+        bytes >= 1 << 30 ? $"{bytes / (1 << 30):F1} GiB" : bytes >= 1 << 20 ? $"{bytes / (1 << 20):F1} MiB" : $"{bytes / 1024:F1} KiB";
 
     /// <summary>Makes <paramref name="variable"/> one of this layer's weights (for variables made by a fused kernel).</summary>
     protected Variable TrackWeight(Variable variable, Regularizer? regularizer = null, Constraint? constraint = null)

@@ -144,6 +144,8 @@ internal static class TfJsModel
             long available = shardPaths.Sum(p => new FileInfo(p).Length);
             if (available < needed)
                 throw new KerasFormatException($"{fileName}: the weight shards {string.Join(", ", shardPaths.Select(Path.GetFileName))} hold {available} bytes, but the manifest's weights need {needed}.");
+            if (Layer.WeightBytesLimit is long limit && needed > limit)
+                throw new KerasFormatException($"{fileName}: {Layer.OverLimit(needed, limit)}.");
             if (needed > int.MaxValue)
                 throw new KerasFormatException($"{fileName}: a weightsManifest group needs {needed} bytes, more than one buffer can hold.");
             var bytes = new byte[needed];

@@ -72,4 +72,21 @@ public class FormatDispatchTests
         target.LoadWeights(path);
         Assert.That(target.GetWeights()[1], Is.EqualTo(model.GetWeights()[1]));
     }
+
+    [TestCase("m.keras")]
+    [TestCase("m.h5")]
+    [TestCase("model.json")]
+    public void MaxWeightBytesRefusesABiggerModelBeforeItsWeightsExist(string file)
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [100]);
+        using var model = new Model(input, new Dense(100, name: "wide").Call(input));   // 40,400 bytes of weights
+        string path = Path.Combine(_folder, file);
+        model.Save(path);
+        var error = Assert.Throws<KerasFormatException>(() => Keras.LoadModel(path, maxWeightBytes: 10_000));
+        Assert.That(error!.Message, Does.StartWith(file).And.Contain("more than the 9.8 KiB allowed (maxWeightBytes: 10000)"));
+        using var loaded = Keras.LoadModel(path, maxWeightBytes: 100_000);
+        Assert.That(loaded.CountParams(), Is.EqualTo(10_100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Keras.LoadModel(path, maxWeightBytes: 0));
+    }
 }
