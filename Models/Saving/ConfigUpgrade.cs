@@ -79,12 +79,66 @@ internal static class ConfigUpgrade
             case JsonObject config when className is "Sequential" or "Functional" or "Model":
                 config["dtype"] = DTypeName(config["dtype"]);
                 foreach (var layer in (config["layers"] as JsonArray ?? []).OfType<JsonObject>()) UpgradeEntry(layer, dialect);
+                if (className != "Sequential") CanonicalNodes(config);
                 return;
             case JsonObject config:
                 if (className == "Merge" && dialect.KerasMajor < 2) className = UpgradeMerge(entry, config);
                 UpgradeLayerConfig(className, config, dialect);
                 return;
         }
+    }
+
+    /// <summary>
+    /// Rewrites Keras 1/2 and TF.js inbound nodes, <c>[[name, node, tensor, kwargs], …]</c>, into Keras 3's
+    /// <c>{"args": [x or [x, y, …]], "kwargs": {…}}</c> with <c>__keras_tensor__</c> references: the one form the model
+    /// builder reads. Keras 2 counts a nested model's own node as node 0, Keras 3 does not, so references to nested
+    /// models move down by one; tensors Keras 2 wrote into kwargs (initial_state, an attention layer's value) become
+    /// references too.
+    /// </summary>
+    private static void CanonicalNodes(JsonObject config)
+    {
+        var layers = (config["layers"] as JsonArray ?? []).OfType<JsonObject>().ToArray();
+        var models = layers.Where(l => l["class_name"] is JsonValue c && c.GetValueKind() == JsonValueKind.String && c.GetValue<string>() is "Sequential" or "Functional" or "Model")
+            .Select(l => l["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>() : null)
+            .Where(n => n is not null).ToHashSet();
+        foreach (var layer in layers)
+        {
+            if (layer["inbound_nodes"] is not JsonArray nodes) continue;
+            for (int i = 0; i < nodes.Count; i++)
+                if (nodes[i] is JsonArray references) nodes[i] = Keras3Node(references, models!);
+        }
+    }
+
+    private static JsonObject Keras3Node(JsonArray references, HashSet<string> models)
+    {
+        var tensors = references.Select(r => r is JsonArray reference ? KerasTensor(reference, models) : r?.DeepClone()).ToArray();
+        var kwargs = references.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is { Count: > 0 });
+        return new JsonObject
+        {
+            ["args"] = new JsonArray(tensors.Length == 1 ? tensors[0] : new JsonArray(tensors)),
+            ["kwargs"] = kwargs is null ? new JsonObject() : TensorsIn(kwargs, models)!,
+        };
+    }
+
+    /// <summary>A copy of <paramref name="value"/> with every Keras 2 tensor reference in it made a <c>__keras_tensor__</c>.</summary>
+    private static JsonNode? TensorsIn(JsonNode? value, HashSet<string> models) => value switch
+    {
+        JsonArray { Count: 3 or 4 } reference when reference[0] is JsonValue name && name.GetValueKind() == JsonValueKind.String
+            && reference[1] is JsonValue { } node && node.GetValueKind() == JsonValueKind.Number => KerasTensor(reference, models),
+        JsonArray list => new JsonArray(list.Select(item => TensorsIn(item, models)).ToArray()),
+        JsonObject map => new JsonObject(map.Select(p => KeyValuePair.Create(p.Key, TensorsIn(p.Value, models)))),
+        _ => value?.DeepClone(),
+    };
+
+    /// <summary>A Keras 2 reference <c>[name, node, tensor(, kwargs)]</c> as Keras 3's <c>__keras_tensor__</c> (a malformed one is kept for the builder to name).</summary>
+    private static JsonNode KerasTensor(JsonArray reference, HashSet<string> models)
+    {
+        if (reference.Count < 3 || reference[0] is not JsonValue name || name.GetValueKind() != JsonValueKind.String
+            || reference[1] is not JsonValue node || !node.TryGetValue(out int index)) return reference.DeepClone();
+        bool nested = models.Contains(name.GetValue<string>());
+        // A Keras 2 reference to a nested model's own node 0 is no call: it becomes −1, which the builder refuses.
+        var history = new JsonArray(name.GetValue<string>(), nested ? index - 1 : index, reference[2]?.DeepClone());
+        return new JsonObject { ["class_name"] = "__keras_tensor__", ["config"] = new JsonObject { ["keras_history"] = history } };
     }
 
     private static void UpgradeLayerConfig(string className, JsonObject config, LoadOptions dialect)

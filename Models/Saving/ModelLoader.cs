@@ -93,10 +93,9 @@ internal static class ModelLoader
             var nodes = new Queue<JsonNode>((entry["inbound_nodes"] as JsonArray ?? []).Where(n => n is not null)!);
             if (nodes.Count > 0) pending.Add(new PendingLayer(name, layer, nodes));
         }
-        // Our nested models keep Keras 2's own node at index 0, so their calls are 1, 2, …; Keras 2 configs number
-        // them that way too, Keras 3 configs from 0.
+        // Our nested models keep Keras 2's own node at index 0, so their calls are 1, 2, …; the canonical (Keras 3) node
+        // references number them from 0.
         var made = byName.Keys.ToDictionary(n => n, n => byName[n] is Model ? 1 : 0);
-        bool keras3Nodes = layers.OfType<JsonObject>().Any(l => (l["inbound_nodes"] as JsonArray)?.FirstOrDefault() is JsonObject);
 
         // Sweeps over the layers in file order, making each layer's calls in its own file order (so a shared layer's
         // calls get the node indices the file gives them) as soon as their inputs exist. Keras writes layers in an
@@ -110,7 +109,7 @@ internal static class ModelLoader
                 while (queue.Count > 0)
                 {
                     var spec = queue.Peek();
-                    var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, keras3Nodes, out bool asList);
+                    var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, out bool asList);
                     if (inputs is null) break;
                     if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
                     IReadOnlyList<KerasTensor> outputs;
@@ -133,7 +132,7 @@ internal static class ModelLoader
             if (!progress)
             {
                 var stuck = pending.Where(p => p.Calls.Count > 0).ToArray();
-                var missing = stuck.SelectMany(p => p.Calls.SelectMany(c => References(c, p.Layer.TensorArgumentNames)))
+                var missing = stuck.SelectMany(p => p.Calls.SelectMany(References))
                     .Where(r => !byName.ContainsKey(r.Layer)).Select(r => r.Layer).Distinct().ToArray();
                 throw new KerasFormatException(missing.Length > 0
                     ? $"The model config references layer(s) that it does not define: {string.Join(", ", missing)}."
@@ -154,7 +153,7 @@ internal static class ModelLoader
             };
             // Both formats number a nested model's calls from 1 here (its own node counts), unlike Keras 3's node args.
             return endpoints.Select(e => Reference(e, key) is var (layer, node, tensor)
-                ? Lookup(calls, byName, keras3Nodes: false, layer, node, tensor)
+                ? Lookup(calls, byName, nodeArgument: false, layer, node, tensor)
                     ?? throw new KerasFormatException($"The model's {key} refer to '{layer}' node {node} tensor {tensor}, which the config does not make.")
                 : null!).ToArray();
         }
@@ -174,17 +173,14 @@ internal static class ModelLoader
     }
 
     private static KerasTensor? Lookup(Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, Dictionary<string, Layer> byName,
-        bool keras3Nodes, string layer, int node, int tensor)
+        bool nodeArgument, string layer, int node, int tensor)
     {
-        if (keras3Nodes && byName.TryGetValue(layer, out var made) && made is Model) node++;
+        if (nodeArgument && byName.TryGetValue(layer, out var made) && made is Model) node++;
         return calls.TryGetValue((layer, node), out var outputs) && tensor < outputs.Count ? outputs[tensor] : null;
     }
 
-    /// <summary>
-    /// The tensor references in a node spec; <paramref name="argumentNames"/> (the layer's separate tensor arguments)
-    /// also finds those Keras 2 writes into a reference's kwargs.
-    /// </summary>
-    private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec, IReadOnlyList<string>? argumentNames = null)
+    /// <summary>The <c>__keras_tensor__</c> references anywhere in a node spec (canonical form).</summary>
+    private static IEnumerable<(string Layer, int Node, int Tensor)> References(JsonNode spec)
     {
         switch (spec)
         {
@@ -194,52 +190,38 @@ internal static class ModelLoader
                 break;
             case JsonObject obj:
                 foreach (var child in obj.Select(p => p.Value).Where(v => v is not null))
-                    foreach (var r in References(child!, argumentNames)) yield return r;
-                break;
-            case JsonArray { Count: >= 3 } array when array[0] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String:
-                // Keras 1/2 reference: [name, node, tensor(, kwargs)]; the call's further tensor arguments are in the kwargs.
-                yield return Reference(array, "inbound_nodes");
-                if (array.Count > 3 && array[3] is JsonObject kwargs)
-                    foreach (var argument in (argumentNames ?? []).Skip(1).Select(k => kwargs[k]).Where(a => a is not null))
-                        foreach (var r in References(argument!)) yield return r;
+                    foreach (var r in References(child!)) yield return r;
                 break;
             case JsonArray array:
                 foreach (var child in array.Where(c => c is not null))
-                    foreach (var r in References(child!, argumentNames)) yield return r;
+                    foreach (var r in References(child!)) yield return r;
                 break;
         }
     }
 
-    /// <summary>The tensors a node spec refers to, or null while some are not made yet.</summary>
+    /// <summary>
+    /// The tensors a node <c>{"args": [x or [x, y]], "kwargs": {"initial_state": [...], "mask": ...}}</c> refers to, or
+    /// null while some are not made yet. Tensors given as further positional arguments or as the layer's named tensor
+    /// arguments (<paramref name="argumentNames"/>, <c>initial_state</c>) join the list.
+    /// </summary>
     private static IReadOnlyList<KerasTensor>? ResolveInputs(JsonNode spec, IReadOnlyList<string>? argumentNames,
-        Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, Dictionary<string, Layer> byName, bool keras3Nodes, out bool asList)
+        Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls, Dictionary<string, Layer> byName, out bool asList)
     {
-        asList = false;
-        IEnumerable<(string Layer, int Node, int Tensor)> references;
-        if (spec is JsonObject node && node.ContainsKey("args"))
-        {
-            // Keras 3: {"args": [x or [x, y]], "kwargs": {"initial_state": [...], "mask": ...}}.
-            // Tensors given as further positional arguments or as the layer's named tensor arguments join the list.
-            var args = node["args"] as JsonArray ?? [];
-            var first = args.Count > 0 ? args[0] : null;
-            var further = args.Skip(1).Where(a => a is not null).SelectMany(a => References(a!));
-            var named = (argumentNames ?? []).Append("initial_state").Select(k => (node["kwargs"] as JsonObject)?[k]).Where(v => v is not null)
-                .SelectMany(v => References(v!));
-            var rest = further.Concat(named).ToArray();
-            references = (first is null ? [] : References(first)).Concat(rest);
-            asList = first is JsonArray || rest.Length > 0;
-        }
-        else
-        {
-            // Keras 1/2: [[name, node, tensor, kwargs], ...]; several references mean a list call.
-            references = References(spec, argumentNames).ToArray();
-            asList = ((IReadOnlyCollection<(string, int, int)>)references).Count > 1;
-        }
+        if (spec is not JsonObject node || !node.ContainsKey("args"))
+            throw new KerasFormatException($"An inbound node should be {{\"args\": [...], \"kwargs\": {{...}}}} or a list of [layer name, node index, tensor index]. Received: {LayerConfig.Shorten(spec)}");
+        var args = node["args"] as JsonArray ?? [];
+        var first = args.Count > 0 ? args[0] : null;
+        var further = args.Skip(1).Where(a => a is not null).SelectMany(a => References(a!));
+        var named = (argumentNames ?? []).Append("initial_state").Select(k => (node["kwargs"] as JsonObject)?[k]).Where(v => v is not null)
+            .SelectMany(v => References(v!));
+        var rest = further.Concat(named).ToArray();
+        var references = (first is null ? [] : References(first)).Concat(rest);
+        asList = first is JsonArray || rest.Length > 0;
         var tensors = new List<KerasTensor>();
         foreach (var (layer, index, tensor) in references)
         {
             if (!byName.ContainsKey(layer)) return null;
-            var resolved = Lookup(calls, byName, keras3Nodes, layer, index, tensor);
+            var resolved = Lookup(calls, byName, nodeArgument: true, layer, index, tensor);
             if (resolved is null) return null;
             tensors.Add(resolved);
         }
@@ -248,13 +230,12 @@ internal static class ModelLoader
 
     /// <summary>
     /// Sets an attention layer's <c>return_attention_scores</c> and <c>use_causal_mask</c> from a node's call arguments
-    /// (Keras 3 <c>kwargs</c>, or the kwargs of a Keras 2 reference). Here they belong to the layer, so every call must agree.
+    /// (its <c>kwargs</c>). Here they belong to the layer, so every call must agree.
     /// A layer's flags start false when read from a file (Keras keeps them out of the layer config).
     /// </summary>
     private static void ApplyCallArguments(IAttentionCallArguments layer, JsonNode spec)
     {
-        var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
-            : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
+        var kwargs = spec["kwargs"] as JsonObject;
         bool Flag(string key) => kwargs?[key] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.True;
         // An explicit attention mask would change the numbers: refuse it rather than drop it.
         if (kwargs?["attention_mask"] is { } mask && mask.GetValueKind() != System.Text.Json.JsonValueKind.Null)
@@ -288,14 +269,12 @@ internal static class ModelLoader
     };
 
     /// <summary>
-    /// A node's <c>training</c> call argument (Keras 3 <c>kwargs</c>, or the kwargs of a Keras 2 reference): true or false
+    /// A node's <c>training</c> call argument (its <c>kwargs</c>): true or false
     /// fixes the mode of that call, absent or null follows the model.
     /// </summary>
     private static bool? TrainingArgument(JsonNode spec)
     {
-        var kwargs = spec is JsonObject keras3 ? keras3["kwargs"] as JsonObject
-            : (spec as JsonArray)?.OfType<JsonArray>().Select(r => r.Count > 3 ? r[3] as JsonObject : null).FirstOrDefault(k => k is not null);
-        return kwargs?["training"] switch
+        return (spec["kwargs"] as JsonObject)?["training"] switch
         {
             null => null,
             JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.True => true,
