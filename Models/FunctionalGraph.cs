@@ -20,7 +20,8 @@ internal sealed class FunctionalGraph
     }
 
     /// <summary>One layer call of the plan.</summary>
-    internal sealed record Step(Node Node, Layer Layer, int[] InputSlots, int[] OutputSlots, bool InputsAreList);
+    /// <remarks><paramref name="MaskSlots"/>: the slots of the masks the call was given (−1 for none), or null when it was given none.</remarks>
+    internal sealed record Step(Node Node, Layer Layer, int[] InputSlots, int[] OutputSlots, bool InputsAreList, int[]? MaskSlots = null);
 
     /// <summary>The layers in Keras's <c>model.layers</c> order: by decreasing depth, then by discovery.</summary>
     public IReadOnlyList<Layer> Layers { get; }
@@ -51,7 +52,7 @@ internal sealed class FunctionalGraph
                 throw new ArgumentException($"Tensor {tensor} from layer '{node.Layer.Name}' is part of a cycle.");
             layerIndices.TryAdd(node.Layer, layerIndices.Count);
             if (!node.IsInput && !inputSet.Contains(tensor))
-                foreach (var parent in node.InputTensors)
+                foreach (var parent in node.InputTensors.Concat(node.MaskTensors))
                     Visit(parent);
             finished.Add(node);
             inProgress.Remove(node);
@@ -95,7 +96,7 @@ internal sealed class FunctionalGraph
             foreach (var node in depthNodes)
             {
                 if (node.IsInput) continue;
-                foreach (var x in node.InputTensors)
+                foreach (var x in node.InputTensors.Concat(node.MaskTensors))
                     if (!computable.Contains(x))
                         throw GraphDisconnected(x, node.Layer, reached);
                 foreach (var x in node.OutputTensors) computable.Add(x);
@@ -120,7 +121,8 @@ internal sealed class FunctionalGraph
             {
                 if (node.IsInput) continue;
                 steps.Add(new Step(node, node.Layer, node.InputTensors.Select(Slot).ToArray(),
-                    node.OutputTensors.Select(Slot).ToArray(), node.InputsAreList));
+                    node.OutputTensors.Select(Slot).ToArray(), node.InputsAreList,
+                    node.Masks?.Select(m => m is null ? -1 : Slot(m)).ToArray()));
             }
         var outputSlots = outputs.Select(Slot).ToArray();
         return new FunctionalGraph(layers, nodeDepths.Keys.ToArray(), steps, slots.Count, inputSlots, outputSlots);

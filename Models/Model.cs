@@ -155,7 +155,10 @@ public partial class Model : Layer
             var stepInputs = new Tensor[step.InputSlots.Length];
             for (int j = 0; j < stepInputs.Length; j++) stepInputs[j] = values[step.InputSlots[j]]!;
             Tensor?[]? stepMasks = null;
-            if (masks is not null)
+            if (step.MaskSlots is { } maskSlots)
+                // A mask given to the call (Keras's mask= argument) replaces the inputs' own.
+                stepMasks = maskSlots.Select(s => s < 0 ? null : AsMask(values[s]!)).ToArray();
+            else if (masks is not null)
                 foreach (int slot in step.InputSlots)
                     if (masks[slot] is not null)
                     {
@@ -181,6 +184,9 @@ public partial class Model : Layer
         for (int i = 0; i < results.Length; i++) results[i] = values[graph.OutputSlots[i]]!;
         return results;
     }
+
+    /// <summary>A mask given as a tensor: true where a value is kept (any non-zero value, as Keras casts a mask to bool).</summary>
+    private static Tensor AsMask(Tensor mask) => mask.DType == DType.Bool ? mask : Ops.Cast(mask, DType.Bool);
 
     /// <summary>Keras 3's object paths: the model's own group, then each layer under layers/ by snake-cased class name with a counter.</summary>
     internal override IEnumerable<(string Path, string Name, IReadOnlyList<Variable> Variables)> KerasWeightTree(string path)

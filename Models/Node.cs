@@ -6,17 +6,18 @@ namespace TfFunctional;
 public sealed class Node
 {
     internal Node(Layer layer, IReadOnlyList<KerasTensor> inputTensors, bool inputsAreList,
-        IReadOnlyList<(Shape Shape, DType DType)> outputs, bool? training = null)
+        IReadOnlyList<(Shape Shape, DType DType)> outputs, bool? training = null, IReadOnlyList<KerasTensor?>? masks = null)
     {
         Layer = layer;
         Training = training;
+        Masks = masks;
         InputTensors = inputTensors;
         InputsAreList = inputsAreList;
         Index = layer.AddInboundNode(this);
         OutputTensors = outputs.Select((o, i) => new KerasTensor(o.Shape, o.DType,
             outputs.Count == 1 ? layer.Name : $"{layer.Name}_{i}",
             new KerasHistory(layer, Index, i))).ToArray();
-        foreach (var input in inputTensors)
+        foreach (var input in inputTensors.Concat(MaskTensors))
             input.Layer.AddOutboundNode(this);
     }
 
@@ -35,6 +36,15 @@ public sealed class Node
 
     /// <summary>The call's <c>training</c> argument: false or true fixes the mode of this call, null follows the model.</summary>
     public bool? Training { get; }
+
+    /// <summary>
+    /// The call's <c>mask</c> argument, one entry per input (null where none was given), or null when the call passed no
+    /// mask: the masks then come from the inputs (Masking, Embedding with mask_zero), as Keras's <c>_keras_mask</c>.
+    /// </summary>
+    public IReadOnlyList<KerasTensor?>? Masks { get; }
+
+    /// <summary>The tensors given as masks.</summary>
+    internal IEnumerable<KerasTensor> MaskTensors => Masks?.OfType<KerasTensor>() ?? [];
 
     /// <summary>The layer that was called.</summary>
     public Layer Layer { get; }
@@ -60,8 +70,8 @@ public sealed class Node
     /// <summary>The shapes of the produced tensors.</summary>
     public IReadOnlyList<Shape> OutputShapes => OutputTensors.Select(t => t.Shape).ToArray();
 
-    /// <summary>The nodes that produced this node's inputs.</summary>
-    public IEnumerable<Node> ParentNodes => InputTensors.Select(t => t.Node);
+    /// <summary>The nodes that produced this node's inputs (and masks).</summary>
+    public IEnumerable<Node> ParentNodes => InputTensors.Concat(MaskTensors).Select(t => t.Node);
 
     /// <summary>The inbound connections as Keras prints them: <c>dense[0][0]</c>.</summary>
     public IEnumerable<string> InboundDescriptions =>

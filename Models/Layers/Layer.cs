@@ -401,6 +401,22 @@ public abstract class Layer : IDisposable
     /// <summary>Calls the layer on a list of symbolic tensors and returns every output.</summary>
     public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs, bool? training = null) => CallSymbolic(inputs, asList: true, training);
 
+    /// <summary>
+    /// Calls the layer with an explicit mask, as Keras's <c>layer(x, mask=mask)</c>: <paramref name="mask"/> (the input's
+    /// shape without its feature axis; non-zero = keep) replaces any mask the input carries. Files record it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The mask's shape does not fit the input.</exception>
+    public KerasTensor Call(KerasTensor inputs, KerasTensor mask, bool? training = null) =>
+        SingleOutput(CallSymbolic([inputs], asList: false, training, [mask]));
+
+    /// <summary>Calls the layer on a list with a mask per input (null where an input has none), as Keras's <c>layer([a, b], mask=[ma, None])</c>.</summary>
+    public KerasTensor Call(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor?> masks, bool? training = null) =>
+        SingleOutput(CallSymbolic(inputs, asList: true, training, masks));
+
+    /// <summary>Calls the layer with an explicit mask and returns every output (an LSTM with <c>returnState</c>).</summary>
+    public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor inputs, KerasTensor mask, bool? training = null) =>
+        CallSymbolic([inputs], asList: false, training, [mask]);
+
     /// <summary>Runs the layer eagerly on a real tensor (inference unless <paramref name="training"/>). The caller owns the result.</summary>
     public Tensor Call(Tensor inputs, bool training = false) => SingleOutput(CallEager([inputs], asList: false, training));
 
@@ -436,10 +452,12 @@ public abstract class Layer : IDisposable
         }
     }
 
-    internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList, bool? training = null)
+    internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList, bool? training = null,
+        IReadOnlyList<KerasTensor?>? masks = null)
     {
         if (inputs.Count == 0)
             throw new ArgumentException($"Layer \"{Name}\" was called on an empty list of inputs.");
+        if (masks is not null) CheckMasks(inputs, masks);
         int nodeIndex = _inboundNodes.Count;
         var shapes = inputs.Select(t => t.Shape).ToArray();
         IReadOnlyList<Shape> outputShapes;
@@ -455,8 +473,22 @@ public abstract class Layer : IDisposable
             throw WithNode(e, nodeIndex);
         }
         var dtypes = ComputeOutputDTypes(inputs.Select(t => t.DType).ToArray(), outputShapes.Count);
-        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray(), training);
+        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray(), training, masks?.ToArray());
         return node.OutputTensors;
+    }
+
+    /// <summary>Keras's masks: one per input, each the input's shape without its feature axis.</summary>
+    private void CheckMasks(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor?> masks)
+    {
+        if (masks.Count != inputs.Count)
+            throw new ArgumentException($"Layer \"{Name}\" was given {masks.Count} mask(s) for {inputs.Count} input(s); give one per input (null for none).");
+        for (int i = 0; i < masks.Count; i++)
+        {
+            if (masks[i] is not { } mask) continue;
+            var expected = inputs[i].Shape.Slice(..^1);
+            if (!Model.Compatible(expected, mask.Shape))
+                throw new ArgumentException($"Layer \"{Name}\": the mask of input {i} has shape {mask.Shape}, but input {i} of shape {inputs[i].Shape} takes a mask of shape {expected}.");
+        }
     }
 
     /// <summary>Adds the node index to a shape error that names this layer; errors in Keras's own words pass unchanged.</summary>

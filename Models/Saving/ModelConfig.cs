@@ -154,9 +154,19 @@ internal static class ModelConfig
             // Keras 2 writes the first argument's tensors as references and every other argument into the kwargs.
             JsonArray Reference(KerasTensor t, JsonObject kwargs) =>
                 new(t.Layer.Name, KeptIndex(t.Node, modelNodes, format), t.KerasHistory.TensorIndex, kwargs);
+            JsonObject Arguments()
+            {
+                var arguments = CallArguments(node);
+                if (node.Masks is { } masks)
+                {
+                    JsonNode? Mask(KerasTensor? m) => m is null ? null : new JsonArray(m.Layer.Name, KeptIndex(m.Node, modelNodes, format), m.KerasHistory.TensorIndex);
+                    arguments["mask"] = node.InputsAreList ? new JsonArray(masks.Select(Mask).ToArray()) : Mask(masks[0]);
+                }
+                return arguments;
+            }
             if (!positional)
-                return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, CallArguments(node))).ToArray());
-            var kwargs = CallArguments(node);
+                return new JsonArray(tensors.Select(t => (JsonNode)Reference(t, Arguments())).ToArray());
+            var kwargs = Arguments();
             for (int i = 1; i < tensors.Count; i++)
                 kwargs[argumentNames![i]] = new JsonArray(tensors[i].Layer.Name, KeptIndex(tensors[i].Node, modelNodes, format), tensors[i].KerasHistory.TensorIndex);
             return new JsonArray(Reference(tensors[0], kwargs));
@@ -174,7 +184,11 @@ internal static class ModelConfig
         var args = positional ? new JsonArray(tensors.Select(Tensor).ToArray())
             : node.InputsAreList ? new JsonArray(new JsonArray(tensors.Select(Tensor).ToArray()))
             : new JsonArray(Tensor(tensors[0]));
-        return new JsonObject { ["args"] = args, ["kwargs"] = CallArguments(node) };
+        var keras3Arguments = CallArguments(node);
+        if (node.Masks is { } given)
+            keras3Arguments["mask"] = node.InputsAreList ? new JsonArray(given.Select(m => m is null ? null : Tensor(m)).ToArray())
+                : given[0] is { } mask ? Tensor(mask) : null;
+        return new JsonObject { ["args"] = args, ["kwargs"] = keras3Arguments };
     }
 
     /// <summary>The call arguments Keras writes into a node's kwargs: the call's training argument, an attention layer's flags when set.</summary>

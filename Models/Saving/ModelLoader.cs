@@ -110,13 +110,13 @@ internal static class ModelLoader
                 {
                     var spec = queue.Peek();
                     var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, out bool asList);
-                    if (inputs is null) break;
+                    if (inputs is null || !ResolveMasks(spec, inputs.Count, calls, byName, out var masks)) break;
                     if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
                     IReadOnlyList<KerasTensor> outputs;
                     try
                     {
                         bool? training = TrainingArgument(spec);
-                        outputs = asList ? layer.CallOutputs(inputs, training) : layer.CallOutputs(inputs[0], training);
+                        outputs = layer.CallSymbolic(asList ? inputs : [inputs[0]], asList, training, masks);
                     }
                     catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                     {
@@ -226,6 +226,36 @@ internal static class ModelLoader
             tensors.Add(resolved);
         }
         return tensors.Count == 0 ? null : tensors;
+    }
+
+    /// <summary>
+    /// The call's <c>mask</c> argument (a tensor, or a list with one entry per input, null where none): false while a
+    /// mask is not made yet; <paramref name="masks"/> is null when the call gave none.
+    /// </summary>
+    private static bool ResolveMasks(JsonNode spec, int inputCount, Dictionary<(string, int), IReadOnlyList<KerasTensor>> calls,
+        Dictionary<string, Layer> byName, out IReadOnlyList<KerasTensor?>? masks)
+    {
+        masks = null;
+        var given = (spec["kwargs"] as JsonObject)?["mask"];
+        if (given is null) return true;
+        var entries = given is JsonArray list ? list.ToArray() : [given];
+        if (entries.All(e => e is null)) return true;
+        var resolved = new KerasTensor?[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (entries[i] is null) continue;
+            var references = References(entries[i]!).ToArray();
+            if (references.Length != 1)
+                throw new KerasFormatException($"A node's mask argument should hold one tensor per input. Received: {LayerConfig.Shorten(given)}");
+            var (layer, index, tensor) = references[0];
+            if (!byName.ContainsKey(layer)) return false;
+            resolved[i] = Lookup(calls, byName, nodeArgument: true, layer, index, tensor);
+            if (resolved[i] is null) return false;
+        }
+        if (resolved.Length != inputCount)
+            throw new KerasFormatException($"A node gives {resolved.Length} masks for {inputCount} inputs. Received: {LayerConfig.Shorten(given)}");
+        masks = resolved;
+        return true;
     }
 
     /// <summary>

@@ -29,7 +29,8 @@ internal static class OnnxGraphWriter
                 step.InputSlots.Select(s => values[s]!).ToArray(),
                 step.Node.InputTensors.Select(t => t.Shape).ToArray(),
                 step.Node.InputTensors.Select(t => t.DType).ToArray(),
-                step.InputSlots.Select(s => masked[s]).ToArray(),
+                // A mask given to the call (mask=) replaces the inputs' own, as in Predict.
+                step.MaskSlots is { } maskSlots ? maskSlots.Select(s => s >= 0).ToArray() : step.InputSlots.Select(s => masked[s]).ToArray(),
                 step.Node.OutputTensors.Select(t => t.Shape).ToArray());
             var outputs = Convert(layer, graph, call);
             if (outputs.Count != step.OutputSlots.Length)
