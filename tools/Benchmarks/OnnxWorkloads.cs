@@ -43,12 +43,22 @@ internal static class OnnxWorkloads
         torch.set_num_threads(saved);
     }
 
-    /// <summary>A second process spinning on one core until disposed.</summary>
-    private static Process BusyCore()
+    /// <summary>A second process spinning on one core until disposed (disposing kills it: a Process object alone would leave it running).</summary>
+    private static IDisposable BusyCore()
     {
         var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "while :; do :; done"]) { UseShellExecute = false })!;
         Thread.Sleep(200);
-        return process;
+        return new Spinner(process);
+    }
+
+    private sealed class Spinner(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            process.Dispose();
+        }
     }
 
     private static Model Mlp()
