@@ -86,6 +86,41 @@ public sealed class Tensor : IDisposable
     /// <summary>Releases the native memory now rather than at finalization.</summary>
     public void Dispose() => Native.Dispose();
 
-    /// <summary>Shape and dtype, as Keras prints a tensor's header.</summary>
-    public override string ToString() => $"Tensor(shape={Shape}, dtype={DType.KerasName()})";
+    /// <summary>
+    /// The values, flattened in row-major order, as an array of the natural element type: <c>float[]</c> for float32,
+    /// <c>int[]</c> for int32, <c>bool[]</c> for bool, … (bfloat16 as <c>float[]</c>).
+    /// </summary>
+    public Array ToArray() => DType switch
+    {
+        DType.Float64 => ToArray<double>(),
+        DType.Float16 => ToArray<Half>(),
+        DType.Int32 => ToArray<int>(),
+        DType.Int64 => ToArray<long>(),
+        DType.Int16 => ToArray<short>(),
+        DType.Int8 => ToArray<sbyte>(),
+        DType.UInt8 => ToArray<byte>(),
+        DType.Bool => ToArray<bool>(),
+        DType.BFloat16 => BFloat16AsFloats(),
+        _ => ToArray<float>(),
+    };
+
+    private float[] BFloat16AsFloats()
+    {
+        using var widened = Native.to_type(torch.ScalarType.Float32);
+        return new Tensor(widened).ToArray<float>();
+    }
+
+    /// <summary>
+    /// The values with shape and dtype, as TensorFlow prints an eager tensor: <c>Tensor([[1. 2.] [3. 4.]], shape=(2, 2), dtype=float32)</c>;
+    /// beyond 1,000 values each axis shows its first and last three entries, as NumPy.
+    /// </summary>
+    public override string ToString()
+    {
+        using var _ = torch.NewDisposeScope();
+        string values = TensorFormat.Values(ToArray(), Native.shape);
+        return $"Tensor({values}, shape={ShapeText}, dtype={DType.KerasName()})";
+    }
+
+    /// <summary>The shape as Python writes a tuple: <c>(2, 3)</c>, <c>(5,)</c>, <c>()</c>.</summary>
+    private string ShapeText => Native.shape.Length == 1 ? $"({Native.shape[0]},)" : $"({string.Join(", ", Native.shape)})";
 }

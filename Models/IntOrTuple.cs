@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace TfFunctional;
 
-/// <summary>An argument that Keras takes as one int or a tuple (<c>kernelSize: 3</c> or <c>kernelSize: [3, 5]</c>).</summary>
+/// <summary>An argument that Keras takes as one int or a tuple: <c>kernelSize: 3</c>, <c>kernelSize: (3, 5)</c> or <c>kernelSize: [3, 5]</c>.</summary>
 [CollectionBuilder(typeof(IntOrTuple), nameof(Create))]
 public readonly record struct IntOrTuple(int[] Values) : IEnumerable<int>
 {
@@ -20,6 +20,12 @@ public readonly record struct IntOrTuple(int[] Values) : IEnumerable<int>
 
     /// <summary>One value per axis.</summary>
     public static implicit operator IntOrTuple(int[] values) => new(values);
+
+    /// <summary>A Python pair as written: <c>kernelSize: (3, 3)</c>, <c>strides: (2, 1)</c>.</summary>
+    public static implicit operator IntOrTuple((int, int) values) => new([values.Item1, values.Item2]);
+
+    /// <summary>A Python triple as written: <c>poolSize: (2, 2, 2)</c>.</summary>
+    public static implicit operator IntOrTuple((int, int, int) values) => new([values.Item1, values.Item2, values.Item3]);
 
     /// <summary>The value for each of <paramref name="rank"/> axes.</summary>
     /// <exception cref="ArgumentException">A tuple of another length, or a value below 1.</exception>

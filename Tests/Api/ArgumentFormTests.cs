@@ -90,4 +90,35 @@ public class ArgumentFormTests
         Assert.That(literal.Shape, Is.EqualTo(new Shape(null, null, 8)));
         Assert.That(Assert.Throws<ArgumentException>(() => Keras.Input(shape: [3], dtype: "int33"))!.Message, Does.StartWith("Invalid dtype: int33."));
     }
+
+    [Test]
+    public void PythonTuplesTranslateOneToOne()
+    {
+        Keras.ClearSession();
+        var image = Keras.Input(shape: [8, 8, 2]);
+        var conv = new Conv2D(4, kernelSize: (3, 2), strides: (2, 1), padding: "same", dilationRate: (1, 1));
+        var pooled = new MaxPooling2D(poolSize: (2, 2)).Call(new UpSampling2D(size: (2, 1)).Call(conv.Call(image)));
+        Assert.That(conv.KernelSize, Is.EqualTo(new[] { 3, 2 }));
+        Assert.That(conv.Strides, Is.EqualTo(new[] { 2, 1 }));
+        Assert.That(pooled.Shape, Is.EqualTo(new Shape(null, 4, 4, 4)));
+        var volume = Keras.Input(shape: [4, 4, 4, 1]);
+        Assert.That(new Conv3D(2, (2, 2, 2)).Call(volume).Shape, Is.EqualTo(new Shape(null, 3, 3, 3, 2)));
+        Assert.That(new ZeroPadding2D(padding: (1, 2)).Call(image).Shape, Is.EqualTo(new Shape(null, 10, 12, 2)));
+    }
+
+    [Test]
+    public void TensorsPrintTheirValuesAndReadAsTheirOwnType()
+    {
+        using var small = Tensor.From(new float[,] { { 1, 2.5f }, { -3, 0.125f } });
+        Assert.That(small.ToString(), Is.EqualTo("Tensor([[1. 2.5]\n [-3. 0.125]], shape=(2, 2), dtype=float32)"));
+        using var ids = Tensor.From(new[] { 3, 1, 4 }, 3);
+        Assert.That(ids.ToString(), Is.EqualTo("Tensor([3 1 4], shape=(3,), dtype=int32)"));
+        Assert.That(ids.ToArray(), Is.TypeOf<int[]>().And.EqualTo(new[] { 3, 1, 4 }));
+        Assert.That(small.ToArray(), Is.TypeOf<float[]>());
+        using var flags = Tensor.From(new[] { true, false }, 2);
+        Assert.That(flags.ToArray(), Is.TypeOf<bool[]>());
+        Assert.That(flags.ToString(), Is.EqualTo("Tensor([True False], shape=(2,), dtype=bool)"));
+        using var large = Tensor.From(Enumerable.Range(0, 2000).Select(i => (float)i).ToArray(), 2, 1000);
+        Assert.That(large.ToString(), Is.EqualTo("Tensor([[0. 1. 2. ... 997. 998. 999.]\n [1000. 1001. 1002. ... 1997. 1998. 1999.]], shape=(2, 1000), dtype=float32)"));
+    }
 }
