@@ -114,8 +114,10 @@ public sealed class Variable : IDisposable
         if (flatKerasValues.Length != size)
             throw new ArgumentException($"Cannot assign {flatKerasValues.Length} values to variable '{Path}' of shape {Shape}.");
         using var scope = torch.NewDisposeScope();
-        var source = torch.tensor(flatKerasValues, Shape.Select(d => (long)d!.Value).ToArray());
-        Assign(new Tensor(source.to_type(Native.dtype)));
+        // from_array aliases the (pinned) .NET array: the values reach the variable in one native copy, without a
+        // second buffer of the weight's size on the way (a 1 GiB kernel costs 1 GiB more, not 2).
+        var alias = torch.from_array(flatKerasValues).reshape(Shape.Select(d => (long)d!.Value).ToArray());
+        Assign(new Tensor(alias.dtype == Native.dtype ? alias : alias.to_type(Native.dtype)));
     }
 
     /// <summary>Zeroes the stored gradient in place, keeping its buffer for the next step.</summary>
