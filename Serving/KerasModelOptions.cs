@@ -17,6 +17,12 @@ public sealed class KerasModelOptions
     /// </summary>
     public int BatchThreads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The most rows one request may hold (413 above it, before any tensor exists): a single request is run in one
+    /// Predict call, so this, not <see cref="MaxBatchSize"/>, bounds the memory one client can make the server use.
+    /// </summary>
+    public int MaxRowsPerRequest { get; set; } = 4096;
+
     /// <summary>The largest request body accepted (413 above it); 64 MiB by default.</summary>
     public long MaxRequestBytes { get; set; } = ServingEndpoints.MaxRequestBytes;
 

@@ -123,6 +123,9 @@ public static class ServingEndpoints
             {
                 var model = served.Model;
                 var parsed = PredictRequest.Parse(document.RootElement, model);
+                int maxRows = served.Options.MaxRowsPerRequest;
+                if (parsed.Rows > maxRows)
+                    throw new RequestException(413, $"The request holds {parsed.Rows} rows, more than the {maxRows} rows one request may hold (MaxRowsPerRequest); split it into smaller requests.");
                 var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, model);
                 ServingMetrics.Latency.WithLabels(name).Observe(clock.Elapsed.TotalSeconds);
                 return Results.Text(Respond(parsed, outputs).ToJsonString(OutputJson), "application/json");

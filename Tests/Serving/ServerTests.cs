@@ -43,7 +43,8 @@ public class ServerTests
         return new Model([mainInput, auxInput], [mainOutput, auxOutput]);
     }
 
-    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "", string engine = "auto") =>
+    private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "",
+        string engine = "auto", int? maxRows = null) =>
         new WebApplicationFactory<TfFunctional.Server.ServerAssembly>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -52,6 +53,7 @@ public class ServerTests
             builder.UseSetting("Models", $"twitter={model ?? _twitter};{extraModels}");
             builder.UseSetting("Batching", batching.ToString());
             builder.UseSetting("Engine", engine);
+            if (maxRows is int rows) builder.UseSetting("MaxRowsPerRequest", rows.ToString());
             if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
         });
 
@@ -237,6 +239,26 @@ public class ServerTests
                 Assert.That(answers[i].Body["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(expected).Within(1e-6f));
             }
         }
+    }
+
+    /// <summary>One request cannot hold more rows than the limit: a 413 naming it, before any tensor exists, and the server answers on.</summary>
+    [Test]
+    public async Task ARequestBeyondTheRowLimitGetsA413()
+    {
+        using var factory = Server(maxRows: 2);
+        var client = factory.CreateClient();
+        string Rows(int count) => new JsonObject { ["instances"] = new JsonArray(Enumerable.Range(0, count).Select(r => (JsonNode)new JsonObject
+        {
+            ["main_input"] = new JsonArray(Tokens[r % 3].Select(t => (JsonNode)t).ToArray()),
+            ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
+        }).ToArray()) }.ToJsonString();
+        var (code, body) = await Post(client, "twitter", Rows(3));
+        Assert.That((int)code, Is.EqualTo(413));
+        Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("The request holds 3 rows, more than the 2 rows one request may hold (MaxRowsPerRequest); split it into smaller requests."));
+        var (ok, answer) = await Post(client, "twitter", Rows(2));
+        Assert.That(ok, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(answer["predictions"]!.AsArray(), Has.Count.EqualTo(2));
+        Assert.That(await client.GetStringAsync("/metrics"), Does.Contain("too_large"));
     }
 
     [Test]

@@ -4,6 +4,7 @@ using TfFunctional.Serving;
 // dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--port 8501]
 //     [--max-batch 32] [--batch-timeout-ms 2] [--batch-threads <cores>] [--intra-op-threads 1] [--no-batching]
 //     [--engine auto|onnxruntime|libtorch]   (auto: ONNX Runtime when the model exports to ONNX, else libtorch)
+//     [--max-rows 4096]   (rows one request may hold; more is a 413)
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
 var builder = WebApplication.CreateBuilder(args);
 var models = new List<(string Name, string Path)>();
@@ -46,6 +47,7 @@ foreach (var (name, path) in models)
         options.BatchTimeout = TimeSpan.FromMilliseconds(timeoutMs);
         options.MaxRequestBytes = builder.Configuration.GetValue("MaxRequestBytes", ServingEndpoints.MaxRequestBytes);
         options.Engine = engine;
+        options.MaxRowsPerRequest = Option("--max-rows") is { } rows ? int.Parse(rows) : builder.Configuration.GetValue("MaxRowsPerRequest", options.MaxRowsPerRequest);
     });
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes);
 if (Option("--port") is not null || builder.Configuration["Port"] is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
