@@ -37,19 +37,6 @@ internal static class KerasArchive
             return ParseJson(entry, fileName)?["compile_config"] as JsonObject;
         }
 
-        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
-        {
-            var loaded = ReadModel(path);
-            try
-            {
-                model.SetWeights(loaded.GetWeights());
-            }
-            finally
-            {
-                loaded.Dispose();   // the second model was only a carrier of the file's weights
-            }
-        }
-
         public override void Save(Model model, string path)
         {
             ModelConfig.EnsureExpressible(model, ConfigFormat.Keras3, ".keras");

@@ -34,8 +34,22 @@ internal abstract class ModelFormat
     /// <summary>The training configuration the file recorded (Keras 3's compile_config, Keras 2's training_config), or null.</summary>
     public virtual JsonObject? ReadTrainingConfig(string path) => null;
 
-    /// <summary>Sets <paramref name="model"/>'s weights from the file, all or none.</summary>
-    public abstract void LoadWeights(Model model, string path, bool byName, bool skipMismatch);
+    /// <summary>
+    /// Sets <paramref name="model"/>'s weights from the file, all or none; by default the file's own model is read and its
+    /// weights copied by position (formats whose files always hold an architecture), then freed.
+    /// </summary>
+    public virtual void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
+    {
+        var loaded = ReadModel(path);
+        try
+        {
+            model.SetWeights(loaded.GetWeights());
+        }
+        finally
+        {
+            loaded.Dispose();   // the second model was only a carrier of the file's weights
+        }
+    }
 
     /// <summary>Writes architecture and weights, refusing first (the target untouched) what the format cannot express.</summary>
     public virtual void Save(Model model, string path) => throw new NotSupportedException($"{Name} files hold weights alone: use SaveWeights.");

@@ -32,19 +32,6 @@ internal static class TfJsModel
 
         public override Model ReadModel(string path) => KerasFiles.Guard(Path.GetFileName(path), () => Read(path));
 
-        public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
-        {
-            var loaded = ReadModel(path);
-            try
-            {
-                model.SetWeights(loaded.GetWeights());
-            }
-            finally
-            {
-                loaded.Dispose();
-            }
-        }
-
         public override void Save(Model model, string path)
         {
             ModelConfig.EnsureExpressible(model, ConfigFormat.Keras2, "TF.js model.json");
