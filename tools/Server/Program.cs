@@ -6,6 +6,50 @@ using TfFunctional.Serving;
 //     [--engine auto|onnxruntime|libtorch]   (auto: ONNX Runtime when the model exports to ONNX, else libtorch)
 //     [--max-rows 4096]   (rows one request may hold; more is a 413)
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
+const string Usage = """
+    Serves Keras model files over TensorFlow Serving's REST API.
+    usage: dotnet run --project tools/Server -c Release -- --model name=path [--model name=path ...] [options]
+      --model name=path        a .keras, .h5 or TF.js model.json file, served as /v1/models/name (repeatable)
+      --port 8501              the port on 127.0.0.1
+      --engine auto            auto (ONNX Runtime when the model exports), onnxruntime or libtorch
+      --max-batch 32           rows one gathered Predict call takes
+      --batch-timeout-ms 2     how long the first request of a batch waits for others
+      --batch-threads <cores>  gathered batches running at once
+      --no-batching            run each request alone
+      --max-rows 4096          rows one request may hold (more is a 413)
+      --intra-op-threads 1     kernel threads per Predict
+      --help                   this text
+    """;
+string[] valued = ["--model", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+for (int i = 0; i < args.Length; i++)
+{
+    if (valued.Contains(args[i]))
+    {
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"error: {args[i]} needs a value\n\n{Usage}");
+            return 2;
+        }
+        bool numeric = args[i] is not ("--model" or "--engine");
+        if (numeric && !double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            Console.Error.WriteLine($"error: {args[i]} takes a number, not '{args[i + 1]}'");
+            return 2;
+        }
+        i++;
+    }
+    else if (args[i] != "--no-batching" && args[i].StartsWith("--", StringComparison.Ordinal) && !args[i].Contains('='))
+    {
+        // ASP.NET's own settings come as --Key=value; any other flag is a mistake worth saying so.
+        Console.Error.WriteLine($"error: unknown option {args[i]}\n\n{Usage}");
+        return 2;
+    }
+}
 var builder = WebApplication.CreateBuilder(args);
 var models = new List<(string Name, string Path)>();
 for (int i = 0; i < args.Length - 1; i++)
