@@ -113,12 +113,15 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private static OrtValue Bind(Tensor tensor, long[] dims)
     {
         var (address, bytes) = tensor.HostMemory();
+        // The element types the export writes (OnnxExport.ElementType): the export refused any other.
         var type = tensor.Native.dtype switch
         {
+            torch.ScalarType.Float32 => TensorElementType.Float,
             torch.ScalarType.Int32 => TensorElementType.Int32,
             torch.ScalarType.Int64 => TensorElementType.Int64,
             torch.ScalarType.Float64 => TensorElementType.Double,
-            _ => TensorElementType.Float,
+            torch.ScalarType.Bool => TensorElementType.Bool,
+            var other => throw new NotSupportedException($"ONNX Runtime cannot take a {other} tensor from this model's export."),
         };
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, type, dims, address, bytes);
     }
@@ -127,7 +130,18 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private IReadOnlyList<Tensor> RunAllocating(InferenceSession session, IReadOnlyList<OrtValue> inputs)
     {
         using var outputs = session.Run(_runOptions, session.InputNames, inputs, session.OutputNames);
-        return outputs.Select(o => Tensor.From(o.GetTensorDataAsSpan<float>().ToArray(), o.GetTensorTypeAndShape().Shape)).ToArray();
+        return outputs.Select(o =>
+        {
+            var info = o.GetTensorTypeAndShape();
+            return info.ElementDataType switch
+            {
+                TensorElementType.Int32 => Tensor.From(o.GetTensorDataAsSpan<int>().ToArray(), info.Shape),
+                TensorElementType.Int64 => Tensor.From(o.GetTensorDataAsSpan<long>().ToArray(), info.Shape),
+                TensorElementType.Double => Tensor.From(o.GetTensorDataAsSpan<double>().ToArray(), info.Shape),
+                TensorElementType.Bool => Tensor.From(o.GetTensorDataAsSpan<bool>().ToArray(), info.Shape),
+                _ => Tensor.From(o.GetTensorDataAsSpan<float>().ToArray(), info.Shape),
+            };
+        }).ToArray();
     }
 
     public void Dispose()
