@@ -1,7 +1,10 @@
 namespace TfFunctional.Examples;
 
-/// <summary>The command-line flags every example understands: <c>--epochs N</c>, <c>--samples N</c>, <c>--quick</c>, <c>--out DIR</c>.</summary>
-internal sealed record ExampleOptions(int? Epochs, int? Samples, bool Quick, string OutputFolder)
+/// <summary>
+/// The command-line flags every example understands: <c>--epochs N</c>, <c>--samples N</c>, <c>--quick</c>, <c>--out DIR</c>,
+/// <c>--seed N</c> (1 by default: every run of an example gives the same numbers).
+/// </summary>
+internal sealed record ExampleOptions(int? Epochs, int? Samples, bool Quick, string OutputFolder, int Seed = 1)
 {
     public static ExampleOptions Parse(IReadOnlyList<string> args)
     {
@@ -12,7 +15,7 @@ internal sealed record ExampleOptions(int? Epochs, int? Samples, bool Quick, str
         }
         int outIndex = args.ToList().IndexOf("--out");
         string folder = outIndex >= 0 && outIndex + 1 < args.Count ? args[outIndex + 1] : Directory.GetCurrentDirectory();
-        return new ExampleOptions(Int("--epochs"), Int("--samples"), args.Contains("--quick"), folder);
+        return new ExampleOptions(Int("--epochs"), Int("--samples"), args.Contains("--quick"), folder, Int("--seed") ?? 1);
     }
 
     /// <summary>Epochs: the flag, else the quick or full default.</summary>

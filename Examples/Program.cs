@@ -1,7 +1,7 @@
 using System.Globalization;
 using TfFunctional.Examples;
 
-// dotnet run --project Examples -c Release -- <name> [--quick] [--epochs N] [--samples N] [--out DIR]
+// dotnet run --project Examples -c Release -- <name> [--quick] [--epochs N] [--samples N] [--out DIR] [--seed N]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var examples = ExampleCatalog.All;
 
@@ -17,4 +17,6 @@ if (chosen is null)
     Console.Error.WriteLine($"Unknown example '{args[0]}'. Run with 'list' to see them.");
     return 2;
 }
-return chosen.Run(ExampleOptions.Parse(args.Skip(1).ToArray()));
+var options = ExampleOptions.Parse(args.Skip(1).ToArray());
+TfFunctional.Keras.Utils.SetRandomSeed(options.Seed);   // initial weights, dropout and shuffling: the same run every time
+return chosen.Run(options);

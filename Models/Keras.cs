@@ -30,6 +30,12 @@ public static partial class Keras
             bool showTrainable = false) =>
             TfFunctional.Utils.ModelPlot.Plot(model, toFile, showShapes, showDtype, showLayerNames, rankdir, expandNested, dpi, showLayerActivations, showTrainable);
 
+        /// <summary>
+        /// <c>keras.utils.set_random_seed</c>: seeds initializers, dropout, noise and <c>Fit</c>'s shuffling, so that a
+        /// program run twice gives the same numbers.
+        /// </summary>
+        public static void SetRandomSeed(int seed) => Ops.SetRandomSeed(seed);
+
         /// <summary><c>keras.utils.model_to_dot</c>: the DOT text of the model.</summary>
         public static string ModelToDot(Model model, bool showShapes = false, bool showDtype = false, bool showLayerNames = true,
             string rankdir = "TB", bool expandNested = false, int dpi = 96, bool showLayerActivations = false, bool showTrainable = false) =>

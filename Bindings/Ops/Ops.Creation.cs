@@ -86,6 +86,16 @@ public static partial class Ops
         return Wrap(result.MoveToOuterDisposeScope());
     }
 
+    /// <summary>
+    /// Seeds every random draw that takes no seed of its own (initializers, dropout, shuffling) on the CPU and every
+    /// CUDA device, as Keras's <c>keras.utils.set_random_seed</c>: the same seed gives the same run.
+    /// </summary>
+    public static void SetRandomSeed(int seed)
+    {
+        torch.manual_seed(seed);
+        if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
+    }
+
     /// <summary>A random permutation of 0 … n − 1 (int64), from the global generator.</summary>
     public static Tensor RandomPermutation(long n) => Wrap(torch.randperm(n, ScalarType.Int64, _device));
 

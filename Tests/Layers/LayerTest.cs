@@ -43,7 +43,7 @@ public static class LayerTest
     public static void Run(LayerTestCase row)
     {
         Keras.ClearSession();
-        var model = BuildModel(row, out var layer);
+        using var model = BuildModel(row, out var layer);
         var data = row.InputShapes.Select(s => Data(s, row.DType)).ToArray();
         try
         {
@@ -103,7 +103,7 @@ public static class LayerTest
         var masked = inputs.Select(i => new Masking(0).Call(i)).ToArray();
         var probe = new MaskProbe();
         var output = probe.Call(masked.Length > 1 ? layer.Call(masked) : layer.Call(masked[0]));
-        var model = new Model(inputs, output);
+        using var model = new Model(inputs, output);   // frees the layer too, which the plain model shares
         var plain = new Model(inputs, inputs.Length > 1 ? layer.Call(inputs) : layer.Call(inputs[0]));
         var holes = data.Select(WithMaskedStep).ToArray();
         try

@@ -230,6 +230,22 @@ public class TfJsNestedModelTests
                 Assert.That(outputs[i].Shape.Select(d => d!.Value), Is.EqualTo(recorded[i]!["shape"]!.AsArray().Select(d => d!.GetValue<int>())));
                 Fixtures.AssertClose(outputs[i].ToArray<float>(), recorded[i]!["data"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(), name);
             }
+
+            // Our TF.js writer names nested and wrapped weights as TF.js does: the model comes back whole.
+            string copy = Path.Combine(Path.GetTempPath(), $"tffunctional-tfjs-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(copy);
+            try
+            {
+                model.Save(Path.Combine(copy, "model.json"));
+                using var again = Keras.LoadModel(Path.Combine(copy, "model.json"));
+                var reloaded = again.PredictOutputs(inputs);
+                for (int i = 0; i < outputs.Count; i++) Assert.That(reloaded[i].ToArray<float>(), Is.EqualTo(outputs[i].ToArray<float>()), $"{name}: saved as model.json, reloaded");
+                foreach (var t in reloaded) t.Dispose();
+            }
+            finally
+            {
+                Directory.Delete(copy, recursive: true);
+            }
         }
         finally
         {
