@@ -27,6 +27,9 @@ public readonly record struct IntOrTuple(int[] Values) : IEnumerable<int>
     /// <summary>A Python triple as written: <c>poolSize: (2, 2, 2)</c>.</summary>
     public static implicit operator IntOrTuple((int, int, int) values) => new([values.Item1, values.Item2, values.Item3]);
 
+    /// <summary>A Python 4-tuple as written: <c>new Reshape((4, 7, 7, 64))</c>.</summary>
+    public static implicit operator IntOrTuple((int, int, int, int) values) => new([values.Item1, values.Item2, values.Item3, values.Item4]);
+
     /// <summary>The value for each of <paramref name="rank"/> axes.</summary>
     /// <exception cref="ArgumentException">A tuple of another length, or a value below 1.</exception>
     public int[] Expand(int rank, string argument, int minimum = 1)

@@ -13,6 +13,18 @@ public static partial class Keras
     public static KerasTensor Input(int[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
         Input(shape.Select(d => (int?)d).ToArray(), dtype, name, batchSize);
 
+    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python pair as written: <c>Keras.Input(shape: (28, 28))</c>.</summary>
+    public static KerasTensor Input((int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+        Input([shape.Item1, shape.Item2], dtype, name, batchSize);
+
+    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python triple as written: <c>Keras.Input(shape: (28, 28, 1))</c>.</summary>
+    public static KerasTensor Input((int, int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+        Input([shape.Item1, shape.Item2, shape.Item3], dtype, name, batchSize);
+
+    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python 4-tuple as written (video frames: <c>(16, 64, 64, 3)</c>).</summary>
+    public static KerasTensor Input((int, int, int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+        Input([shape.Item1, shape.Item2, shape.Item3, shape.Item4], dtype, name, batchSize);
+
     /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, with the dtype by its Keras name (<c>"int32"</c>).</summary>
     /// <exception cref="ArgumentException">Not a dtype Keras knows.</exception>
     public static KerasTensor Input(int?[] shape, string dtype, string? name = null, int? batchSize = null) =>

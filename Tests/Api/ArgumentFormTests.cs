@@ -104,6 +104,14 @@ public class ArgumentFormTests
         var volume = Keras.Input(shape: [4, 4, 4, 1]);
         Assert.That(new Conv3D(2, (2, 2, 2)).Call(volume).Shape, Is.EqualTo(new Shape(null, 3, 3, 3, 2)));
         Assert.That(new ZeroPadding2D(padding: (1, 2)).Call(image).Shape, Is.EqualTo(new Shape(null, 10, 12, 2)));
+
+        // The guide's shapes as Python writes them: Input(shape=(28, 28, 1)), Reshape((7, 7, 256)), Permute((2, 1)).
+        var digits = Keras.Input(shape: (28, 28, 1));
+        Assert.That(digits.Shape, Is.EqualTo(new Shape(null, 28, 28, 1)));
+        Assert.That(Keras.Input(shape: (4, 3)).Shape, Is.EqualTo(new Shape(null, 4, 3)));
+        var flat = Keras.Input(shape: [12544]);
+        Assert.That(new Reshape((7, 7, 256)).Call(flat).Shape, Is.EqualTo(new Shape(null, 7, 7, 256)));
+        Assert.That(new Permute((2, 1)).Call(Keras.Input(shape: (4, 3))).Shape, Is.EqualTo(new Shape(null, 3, 4)));
     }
 
     [Test]

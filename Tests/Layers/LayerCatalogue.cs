@@ -76,6 +76,8 @@ public static class LayerCatalogue
         Row("GRU_reset_after", [5, 3], [5, 4], () => new GRU(4, returnSequences: true)) with { Trainable = 3, Masking = true },
         Row("Bidirectional", [5, 3], [5, 2], () => new Bidirectional(new GRU(2, returnSequences: true), mergeMode: "sum")) with { Trainable = 6, Masking = true, WrongRank = [5] },
         Row("Bidirectional_concat", [5, 3], [4], () => new Bidirectional(new LSTM(2))) with { Trainable = 6, Masking = true },
+        Row("Bidirectional_mul", [5, 3], [5, 2], () => new Bidirectional(new SimpleRNN(2, returnSequences: true), mergeMode: "mul")) with { Trainable = 6, Masking = true },
+        Row("Bidirectional_ave", [5, 3], [3], () => new Bidirectional(new GRU(3), mergeMode: "ave")) with { Trainable = 6, Masking = true },
         Row("TimeDistributed", [5, 3], [5, 2], () => new TimeDistributed(new Dense(2))) with { Trainable = 2, Masking = true },
         // Merging
         Pair("Add", [3], [3], [3], () => new Add()) with { Masking = true },

@@ -241,6 +241,22 @@ public class ServerTests
         }
     }
 
+    /// <summary>The server's command line: --help answers, a mistake exits 2 with a message instead of an exception.</summary>
+    [TestCase("--help", 0, "usage: dotnet run --project tools/Server")]
+    [TestCase("--bogus", 2, "error: unknown option --bogus")]
+    [TestCase("--port", 2, "error: --port needs a value")]
+    [TestCase("--model x=y --max-rows many", 2, "error: --max-rows takes a number, not 'many'")]
+    public void CommandLineMistakesExitTwo(string arguments, int code, string words)
+    {
+        string server = typeof(TfFunctional.Server.ServerAssembly).Assembly.Location;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [server, .. arguments.Split(' ')]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        Assert.That(process.WaitForExit(60_000), Is.True, "the server exits");
+        Assert.That(process.ExitCode, Is.EqualTo(code), output);
+        Assert.That(output, Does.Contain(words));
+    }
+
     /// <summary>One request cannot hold more rows than the limit: a 413 naming it, before any tensor exists, and the server answers on.</summary>
     [Test]
     public async Task ARequestBeyondTheRowLimitGetsA413()

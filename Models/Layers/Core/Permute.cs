@@ -5,7 +5,9 @@ public sealed class Permute : Layer
 {
     /// <summary>Creates the layer.</summary>
     /// <exception cref="ArgumentException"><paramref name="dims"/> is not a permutation of 1..n.</exception>
-    public Permute(int[] dims, string? name = null, int?[]? inputShape = null) : base(name, inputShape: inputShape)
+    public Permute(IntOrTuple dims, string? name = null, int?[]? inputShape = null) : this(dims.Values, name, inputShape) { }
+
+    private Permute(int[] dims, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(dims);
         if (!dims.Order().SequenceEqual(Enumerable.Range(1, dims.Length)))

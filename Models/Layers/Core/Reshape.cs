@@ -5,7 +5,12 @@ public sealed class Reshape : Layer
 {
     /// <summary>Creates the layer.</summary>
     /// <exception cref="ArgumentException">More than one −1, or a dimension below −1 or zero.</exception>
-    public Reshape(int[] targetShape, string? name = null, int?[]? inputShape = null) : base(name, inputShape: inputShape)
+    /// <param name="targetShape">The shape of each sample, as Keras's tuple: <c>(7, 7, 256)</c> or <c>[7, 7, 256]</c>.</param>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="inputShape">The input shape, when this is a model's first layer.</param>
+    public Reshape(IntOrTuple targetShape, string? name = null, int?[]? inputShape = null) : this(targetShape.Values, name, inputShape) { }
+
+    private Reshape(int[] targetShape, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(targetShape);
         if (targetShape.Count(d => d == -1) > 1 || targetShape.Any(d => d is 0 or < -1))

@@ -42,14 +42,16 @@ internal static class RecurrentOnnx
         var x = TimeMajor(graph, call.Input, goBackwards: false, hint);
         var (w, r, b) = Weights(graph, [forward, backward], hint);
         var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint);
-        int units = forward.Units;
         // (batch, [time,] direction, units), forward first as Keras concatenates.
         string both = forward.ReturnSequences
             ? graph.Add("Transpose", [outputs[0]], hint, ("perm", new long[] { 2, 0, 1, 3 }))
             : graph.Add("Transpose", [outputs[1]], hint, ("perm", new long[] { 1, 0, 2 }));
         int directionAxis = forward.ReturnSequences ? 2 : 1;
-        string Direction(int index) => graph.Add("Gather", [both, graph.Longs(hint + "/direction", index)], hint, ("axis", directionAxis)) is var picked
-            ? graph.Add("Squeeze", [picked, graph.Longs(hint + "/axes", directionAxis)], hint) : "";
+        string Direction(int index)
+        {
+            var picked = graph.Add("Gather", [both, graph.Longs(hint + "/direction", index)], hint, ("axis", directionAxis));
+            return graph.Add("Squeeze", [picked, graph.Longs(hint + "/axes", directionAxis)], hint);
+        }
         return layer.MergeMode switch
         {
             "concat" => [Onnx.Reshape(graph, both, call.OutputShape, hint)],
