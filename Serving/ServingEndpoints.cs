@@ -141,6 +141,12 @@ public static class ServingEndpoints
             ServingMetrics.Errors.WithLabels(name, "bad_request").Inc();
             return Error(400, e.Message);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The client's body broke off, or its chunks or length were malformed: its mistake, never a 5xx.
+            ServingMetrics.Errors.WithLabels(name, "bad_request").Inc();
+            return Error(e.StatusCode is >= 400 and < 500 ? e.StatusCode : 400, $"The request body could not be read: {e.Message}");
+        }
         catch (Exception e) when (e is InvalidOperationException or IOException)
         {
             ServingMetrics.Errors.WithLabels(name, "internal").Inc();

@@ -257,6 +257,61 @@ public class ServerTests
         Assert.That(output, Does.Contain(words));
     }
 
+    /// <summary>
+    /// Over real HTTP (Kestrel): a body shorter than its Content-Length, or malformed chunks, is the client's mistake —
+    /// a 400, never a 5xx — and the server answers the next request.
+    /// </summary>
+    [Test]
+    public async Task BrokenBodiesAreFourHundreds()
+    {
+        int port = 18600 + Environment.ProcessId % 300;
+        string server = typeof(TfFunctional.Server.ServerAssembly).Assembly.Location;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [server, "--model", $"twitter={_twitter}", "--port", port.ToString(), "--engine", "libtorch"])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            for (int attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    if ((await client.GetAsync("/healthz")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) when (attempt < 300)
+                {
+                }
+                await Task.Delay(100);
+            }
+            async Task<string> Raw(string request, bool closeEarly)
+            {
+                using var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync("127.0.0.1", port);
+                var stream = socket.GetStream();
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+                if (closeEarly) socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                using var reader = new StreamReader(stream, Encoding.ASCII);
+                return await reader.ReadLineAsync() ?? "";
+            }
+            string head = "POST /v1/models/twitter:predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+            string badChunks = await Raw(head + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", closeEarly: false);
+            Assert.That(badChunks, Does.StartWith("HTTP/1.1 400"), "a malformed chunk size");
+            // A Content-Length longer than the body: Kestrel gives up on the missing bytes (its minimum data rate) and the
+            // client hears a 4xx (408), not the 503 of an internal fault.
+            string shortBody = await Raw(head + "Content-Length: 400\r\n\r\n{\"instances\": [", closeEarly: false);
+            Assert.That(shortBody, Does.Match("^HTTP/1.1 4[0-9][0-9]"), "a body shorter than its Content-Length");
+            var (code, _) = await Post(client, "twitter", RowBody(0));
+            Assert.That(code, Is.EqualTo(HttpStatusCode.OK), "the server answers on");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+    }
+
     /// <summary>One request cannot hold more rows than the limit: a 413 naming it, before any tensor exists, and the server answers on.</summary>
     [Test]
     public async Task ARequestBeyondTheRowLimitGetsA413()
