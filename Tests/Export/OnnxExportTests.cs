@@ -135,6 +135,32 @@ public class OnnxModelExportTests
         }
     }
 
+    /// <summary>Layers with two outputs: Bidirectional without a merge, attention returning its scores (every output compared).</summary>
+    [Test]
+    public void TwoOutputLayersExportEveryOutput()
+    {
+        Keras.ClearSession();
+        var sequence = Keras.Input(shape: [5, 3], name: "sequence");
+        var both = new Bidirectional(new GRU(2, returnSequences: true), mergeMode: null).CallOutputs(sequence);
+        var query = Keras.Input(shape: [4, 3], name: "query");
+        var attention = new Attention(useScale: true).CallOutputs([query, sequence], returnAttentionScores: true, useCausalMask: false);
+        var heads = new MultiHeadAttention(2, 3).CallOutputs(query, sequence, returnAttentionScores: true);
+        using var model = new Model([sequence, query], [both[0], both[1], attention[0], attention[1], heads[0], heads[1]]);
+        using var session = new InferenceSession(OnnxExport.ToBytes(model));
+        var data = new[] { LayerTest.Data([5, 3], DType.Float32, 3), LayerTest.Data([4, 3], DType.Float32, 3) };
+        var expected = model.PredictOutputs(data);
+        try
+        {
+            var actual = OnnxExportTests.Run(session, model, data);
+            Assert.That(actual, Has.Length.EqualTo(6));
+            for (int i = 0; i < 6; i++) OnnxExportTests.AssertClose(actual[i], expected[i].ToArray<float>(), $"output {i} ({model.OutputNames[i]})");
+        }
+        finally
+        {
+            foreach (var t in expected.Concat(data)) t.Dispose();
+        }
+    }
+
     /// <summary>The comparison can fail: a model changed after its export no longer matches it.</summary>
     [Test]
     public void APerturbedWeightFailsTheComparison()
