@@ -94,7 +94,7 @@ internal static class KerasArchive
                 if (bare.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
                 return bare;
             }
-            using var weights = ReadEntry(weightsEntry, fileName, MaxWeightsEntryBytes);
+            using var weights = WeightsStream(weightsEntry, fileName);
             using var weightsFile = PureHDF.H5File.Open(weights, leaveOpen: true);
             // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
             var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)), H5Values.CountElements(weightsFile));
@@ -116,6 +116,34 @@ internal static class KerasArchive
     /// <summary>The largest model.weights.h5 held in memory while loading.</summary>
     private const long MaxWeightsEntryBytes = int.MaxValue;
 
+    /// <summary>Above this, model.weights.h5 goes to a temporary file rather than memory (HDF5 needs to seek; a zip entry cannot).</summary>
+    internal static long InMemoryWeightsBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// model.weights.h5 as a seekable stream: in memory when small, else in a temporary file deleted when closed, so a
+    /// large model's weights are not held twice in memory while loading (a 1 GiB kernel: its copy in the archive's entry
+    /// would be a third gigabyte). The machine's memory bounds the declared size: the weights must fit in it anyway.
+    /// </summary>
+    private static Stream WeightsStream(ZipArchiveEntry entry, string fileName)
+    {
+        if (entry.Length <= InMemoryWeightsBytes) return ReadEntry(entry, fileName, MaxWeightsEntryBytes);
+        long memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (entry.Length > memory)
+            throw new KerasFormatException($"{fileName}: {entry.FullName} declares {entry.Length} bytes, more than this machine's memory ({memory} bytes).");
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"tffunctional-weights-{Guid.NewGuid():N}.h5"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        try
+        {
+            CopyEntry(entry, fileName, file);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// An entry's bytes, refused when its declared size exceeds <paramref name="limit"/>, and read no further than the
     /// declared size (a zip whose data inflates beyond what its header says is refused, not followed).
@@ -125,17 +153,23 @@ internal static class KerasArchive
         if (entry.Length > limit)
             throw new KerasFormatException($"{fileName}: {entry.FullName} declares {entry.Length} bytes, more than the {limit} a model file's entry may hold.");
         var buffer = new MemoryStream((int)entry.Length);
+        CopyEntry(entry, fileName, buffer);
+        return buffer;
+    }
+
+    /// <summary>Copies an entry's bytes into <paramref name="target"/>, no further than its declared size, and rewinds it.</summary>
+    private static void CopyEntry(ZipArchiveEntry entry, string fileName, Stream target)
+    {
         using (var stream = entry.Open())
         {
             var chunk = new byte[81920];
             int read;
-            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, entry.Length + 1 - buffer.Length))) > 0)
-                buffer.Write(chunk, 0, read);
+            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, entry.Length + 1 - target.Length))) > 0)
+                target.Write(chunk, 0, read);
         }
-        if (buffer.Length != entry.Length)
-            throw new KerasFormatException($"{fileName}: {entry.FullName} inflates to {buffer.Length} bytes, but its header declares {entry.Length}.");
-        buffer.Position = 0;
-        return buffer;
+        if (target.Length != entry.Length)
+            throw new KerasFormatException($"{fileName}: {entry.FullName} inflates to {target.Length} bytes, but its header declares {entry.Length}.");
+        target.Position = 0;
     }
 
     private static JsonNode? ParseJson(ZipArchiveEntry entry, string fileName)

@@ -89,4 +89,28 @@ public class FormatDispatchTests
         Assert.That(loaded.CountParams(), Is.EqualTo(10_100));
         Assert.Throws<ArgumentOutOfRangeException>(() => Keras.LoadModel(path, maxWeightBytes: 0));
     }
+
+    /// <summary>A large model.weights.h5 goes through a temporary file (not a second copy in memory), removed after the load.</summary>
+    [Test]
+    public void LargeKerasWeightsLoadThroughATemporaryFileThatIsRemoved()
+    {
+        using var model = Small();
+        string path = Path.Combine(_folder, "m.keras");
+        model.Save(path);
+        using var expected = model.Predict(X);
+        long saved = KerasArchive.InMemoryWeightsBytes;
+        var before = Directory.GetFiles(Path.GetTempPath(), "tffunctional-weights-*.h5").ToHashSet();
+        KerasArchive.InMemoryWeightsBytes = 0;   // every weights entry counts as large
+        try
+        {
+            using var loaded = Keras.LoadModel(path);
+            using var actual = loaded.Predict(X);
+            Assert.That(actual.ToArray<float>(), Is.EqualTo(expected.ToArray<float>()));
+        }
+        finally
+        {
+            KerasArchive.InMemoryWeightsBytes = saved;
+        }
+        Assert.That(Directory.GetFiles(Path.GetTempPath(), "tffunctional-weights-*.h5").Where(f => !before.Contains(f)), Is.Empty, "the temporary file is gone");
+    }
 }
