@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PureHDF;
 using System.Text.Json.Nodes;
 using TfFunctional.Layers;
 using TfFunctional.Saving;

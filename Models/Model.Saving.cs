@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using PureHDF;
 using TfFunctional.Saving;
 
 namespace TfFunctional;

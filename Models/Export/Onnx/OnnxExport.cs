@@ -75,13 +75,12 @@ public static class OnnxExport
             inputNames.Add(name);
         }
         var outputs = OnnxGraphWriter.Write(model, graph, inputNames, inputNames.Select(_ => false).ToArray());
-        var used = new HashSet<string>();
         for (int i = 0; i < outputs.Count; i++)
         {
-            // The outputs carry the model's output names (the layers' names, numbered where one layer gives several).
+            // The outputs carry the model's output names; a name already taken (one layer's second output, an input's
+            // name) is numbered: the graph's own name set is the only record needed.
             string wanted = model.OutputNames[i];
-            string name = used.Add(wanted) && graph.Reserve(wanted) ? wanted : graph.Unique(wanted);
-            used.Add(name);
+            string name = graph.Reserve(wanted) ? wanted : graph.Unique(wanted);
             graph.Name(outputs[i], name);
             graph.Proto.Output.Add(ValueInfo(name, model.Outputs[i].Shape, model.Outputs[i].DType));
         }
