@@ -210,16 +210,24 @@ public partial class Model
         }
     }
 
-    /// <summary>One gradient step on one batch; returns that batch's loss and metrics (Keras's <c>return_dict=True</c>).</summary>
-    public IReadOnlyDictionary<string, double> TrainOnBatch(ModelData x, ModelData y, Array? sampleWeight = null)
+    /// <summary>
+    /// One gradient step on one batch; returns that batch's loss and metrics (Keras's <c>return_dict=True</c>).
+    /// <paramref name="sampleWeight"/> weighs each row's loss; <paramref name="classWeight"/> weighs each row by the
+    /// weight of its class (as in <see cref="Fit(ModelData, ModelData, int, int, int, IReadOnlyList{Callback}?, double, ValueTuple{ModelData, ModelData}?, bool, int, int?, int, IReadOnlyDictionary{int, double}?, Array?)"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, double> TrainOnBatch(ModelData x, ModelData y, Array? sampleWeight = null,
+        IReadOnlyDictionary<int, double>? classWeight = null)
     {
         var compiled = RequireCompiled("TrainOnBatch");
         var (inputs, targets) = ToTensors(x, y);
-        using var weights = sampleWeight is null ? null : Ops.FromArray(sampleWeight, DType.Float32);
         try
         {
             ResetMetrics(compiled);
             using var scope = Ops.NewScope();
+            var weights = sampleWeight is null ? null : Ops.FromArray(sampleWeight, DType.Float32);
+            if (weights is not null && weights.Shape[0] != inputs[0].Shape[0])
+                throw new ArgumentException($"sampleWeight has {weights.Shape[0]} entries but the batch has {inputs[0].Shape[0]} samples.");
+            if (classWeight is not null) weights = ClassWeights(classWeight, targets[0], weights);
             return TrainStep(compiled, inputs, targets, weights);
         }
         finally
@@ -285,9 +293,11 @@ public partial class Model
 
     private static Tensor ClassWeights(IReadOnlyDictionary<int, double> classWeight, Tensor targets, Tensor? sampleWeight)
     {
-        // Keras: each sample's weight is the weight of its class (arg-max of one-hot targets, or the integer label).
+        // Keras: each sample's weight is the weight of its class (arg-max of one-hot targets, or the label rounded to
+        // an integer); a class missing from the dictionary weighs 1.
         using var scope = Ops.NewScope();
-        var labels = targets.Rank > 1 && targets.Shape[^1] > 1 ? Ops.Argmax(targets, -1) : Ops.Reshape(Ops.Cast(targets, DType.Int64), -1);
+        var labels = targets.Rank > 1 && targets.Shape[^1] > 1 ? Ops.Argmax(targets, -1)
+            : Ops.Reshape(Ops.Cast(targets.DType.IsFloating() ? Ops.Round(targets) : targets, DType.Int64), -1);
         var classes = labels.ToArray<long>();
         var perSample = classes.Select(c => (float)classWeight.GetValueOrDefault((int)c, 1.0)).ToArray();
         var weights = Tensor.From(perSample, perSample.Length);

@@ -41,6 +41,9 @@ public static partial class Ops
     /// <summary>Element-wise absolute value.</summary>
     public static Tensor Abs(Tensor x) => Wrap(x.Native.abs());
 
+    /// <summary>Element-wise rounding to the nearest integer, halves to even (as NumPy's and Keras's <c>round</c>).</summary>
+    public static Tensor Round(Tensor x) => Wrap(x.Native.round());
+
     /// <summary>Element-wise square.</summary>
     public static Tensor Square(Tensor x) => Wrap(x.Native.square());
 

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace TfFunctional;
@@ -16,13 +17,16 @@ public sealed class OutputLossWeights : IEnumerable<double>
     public static OutputLossWeights Create(ReadOnlySpan<double> weights) => new(weights.ToArray(), null);
 
     /// <summary>Weights by output name (missing outputs weigh 1).</summary>
-    public static implicit operator OutputLossWeights(Dictionary<string, double> byName) => new([], byName);
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputLossWeights?(Dictionary<string, double>? byName) => byName is null ? null : new([], byName);
 
     /// <summary>Weights by output position, from an array (<c>double[] weights = [1.0, 0.2]</c>).</summary>
-    public static implicit operator OutputLossWeights(double[] weights) => new((double[])weights.Clone(), null);
+    [return: NotNullIfNotNull(nameof(weights))]
+    public static implicit operator OutputLossWeights?(double[]? weights) => weights is null ? null : new((double[])weights.Clone(), null);
 
     /// <summary>Weights by output position, from a list.</summary>
-    public static implicit operator OutputLossWeights(List<double> weights) => new(weights.ToArray(), null);
+    [return: NotNullIfNotNull(nameof(weights))]
+    public static implicit operator OutputLossWeights?(List<double>? weights) => weights is null ? null : new(weights.ToArray(), null);
 
     /// <summary>Weights by output position from any sequence (<c>OutputLossWeights.From(query)</c>).</summary>
     public static OutputLossWeights From(IEnumerable<double> weights) => new(weights.ToArray(), null);

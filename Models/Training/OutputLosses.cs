@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using TfFunctional.Losses;
 
@@ -20,29 +21,37 @@ public sealed class OutputLosses : IEnumerable<Loss?>
     public static OutputLosses Create(ReadOnlySpan<Loss?> losses) => new(losses.ToArray(), null);
 
     /// <summary>One loss for every output.</summary>
-    public static implicit operator OutputLosses(Loss loss) => new([loss], null) { AppliesToAll = true };
+    [return: NotNullIfNotNull(nameof(loss))]
+    public static implicit operator OutputLosses?(Loss? loss) => loss is null ? null : new([loss], null) { AppliesToAll = true };
 
     /// <summary>One loss, by Keras name, for every output.</summary>
-    public static implicit operator OutputLosses(string name) => (Loss)name;
+    [return: NotNullIfNotNull(nameof(name))]
+    public static implicit operator OutputLosses?(string? name) => name is null ? null : (Loss)name;
 
     /// <summary>Losses by output name.</summary>
-    public static implicit operator OutputLosses(Dictionary<string, Loss?> byName) => new([], byName);
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputLosses?(Dictionary<string, Loss?>? byName) => byName is null ? null : new([], byName);
 
     /// <summary>Losses by output name, as Keras names.</summary>
-    public static implicit operator OutputLosses(Dictionary<string, string> byName) =>
-        new([], byName.ToDictionary(p => p.Key, p => (Loss?)Loss.Get(p.Value)));
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputLosses?(Dictionary<string, string>? byName) =>
+        byName is null ? null : new([], byName.ToDictionary(p => p.Key, p => (Loss?)Loss.Get(p.Value)));
 
     /// <summary>Losses by output position, by Keras name (<c>string[] losses = ["binary_crossentropy", "mse"]</c>).</summary>
-    public static implicit operator OutputLosses(string[] names) => new(names.Select(n => (Loss?)Loss.Get(n)).ToArray(), null);
+    [return: NotNullIfNotNull(nameof(names))]
+    public static implicit operator OutputLosses?(string[]? names) => names is null ? null : new(names.Select(n => (Loss?)Loss.Get(n)).ToArray(), null);
 
     /// <summary>Losses by output position, by Keras name, from a list.</summary>
-    public static implicit operator OutputLosses(List<string> names) => names.ToArray();
+    [return: NotNullIfNotNull(nameof(names))]
+    public static implicit operator OutputLosses?(List<string>? names) => names is null ? null : names.ToArray();
 
     /// <summary>Loss objects by output position, from an array.</summary>
-    public static implicit operator OutputLosses(Loss?[] losses) => new((Loss?[])losses.Clone(), null);
+    [return: NotNullIfNotNull(nameof(losses))]
+    public static implicit operator OutputLosses?(Loss?[]? losses) => losses is null ? null : new((Loss?[])losses.Clone(), null);
 
     /// <summary>Loss objects by output position, from a list.</summary>
-    public static implicit operator OutputLosses(List<Loss?> losses) => new(losses.ToArray(), null);
+    [return: NotNullIfNotNull(nameof(losses))]
+    public static implicit operator OutputLosses?(List<Loss?>? losses) => losses is null ? null : new(losses.ToArray(), null);
 
     private bool AppliesToAll { get; init; }
 

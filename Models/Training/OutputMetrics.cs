@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using TfFunctional.Metrics;
 
@@ -21,25 +22,31 @@ public sealed class OutputMetrics : IEnumerable<MetricSpec>
     public static OutputMetrics Create(ReadOnlySpan<MetricSpec> metrics) => new(metrics.ToArray(), null);
 
     /// <summary>Metric names by output name.</summary>
-    public static implicit operator OutputMetrics(Dictionary<string, string[]> byName) =>
-        new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputMetrics?(Dictionary<string, string[]>? byName) =>
+        byName is null ? null : new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
 
     /// <summary>One metric name per output, by output name.</summary>
-    public static implicit operator OutputMetrics(Dictionary<string, string> byName) =>
-        new([], byName.ToDictionary(p => p.Key, p => new[] { (MetricSpec)p.Value }));
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputMetrics?(Dictionary<string, string>? byName) =>
+        byName is null ? null : new([], byName.ToDictionary(p => p.Key, p => new[] { (MetricSpec)p.Value }));
 
     /// <summary>Metrics (names or objects) by output name.</summary>
-    public static implicit operator OutputMetrics(Dictionary<string, MetricSpec[]> byName) => new([], byName);
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputMetrics?(Dictionary<string, MetricSpec[]>? byName) => byName is null ? null : new([], byName);
 
     /// <summary>Metric names for every output, from an array (<c>string[] names = ["accuracy"]</c>).</summary>
-    public static implicit operator OutputMetrics(string[] names) => new(names.Select(n => (MetricSpec)n).ToArray(), null);
+    [return: NotNullIfNotNull(nameof(names))]
+    public static implicit operator OutputMetrics?(string[]? names) => names is null ? null : new(names.Select(n => (MetricSpec)n).ToArray(), null);
 
     /// <summary>Metric names for every output, from a list.</summary>
-    public static implicit operator OutputMetrics(List<string> names) => names.ToArray();
+    [return: NotNullIfNotNull(nameof(names))]
+    public static implicit operator OutputMetrics?(List<string>? names) => names is null ? null : names.ToArray();
 
     /// <summary>Metric names by output name, lists as values.</summary>
-    public static implicit operator OutputMetrics(Dictionary<string, List<string>> byName) =>
-        new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
+    [return: NotNullIfNotNull(nameof(byName))]
+    public static implicit operator OutputMetrics?(Dictionary<string, List<string>>? byName) =>
+        byName is null ? null : new([], byName.ToDictionary(p => p.Key, p => p.Value.Select(n => (MetricSpec)n).ToArray()));
 
     internal Metric[][] Resolve(IReadOnlyList<string> outputNames)
     {

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
+const { trainingMatrix } = require('./training');
 
 const out = path.join(__dirname, '..', '..', '..', 'Tests', 'References', 'tfjs');
 
@@ -122,4 +123,4 @@ async function training() {
   }
 }
 
-main().then(training).catch((e) => { console.error(e); process.exit(1); });
+main().then(training).then(trainingMatrix).catch((e) => { console.error(e); process.exit(1); });
