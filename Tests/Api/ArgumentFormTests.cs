@@ -48,6 +48,21 @@ public class ArgumentFormTests
         Assert.That(expected["loss"], Is.EqualTo(expected["first_loss"] + 0.2 * expected["second_loss"]).Within(1e-6), "the weights apply");
     }
 
+    /// <summary>An optional argument held in a variable that is null means "not given", as a literal null does.</summary>
+    [Test]
+    public void NullCollectionsMeanNotGiven()
+    {
+        double[]? weights = null;
+        List<string>? metrics = null;
+        string[]? losses = null;
+        var model = TwoInTwoOut();
+        model.Compile("sgd", loss: "mse", lossWeights: weights, metrics: metrics);
+        var unweighted = Evaluate(model);
+        Assert.That(unweighted["loss"], Is.EqualTo(unweighted["first_loss"] + unweighted["second_loss"]).Within(1e-6), "every output weighs 1");
+        model.Compile("sgd", loss: losses);
+        Assert.Throws<InvalidOperationException>(() => Evaluate(model), "no loss given");
+    }
+
     [Test]
     public void ListsAndDictionariesOfMatricesAreData()
     {

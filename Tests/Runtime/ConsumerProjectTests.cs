@@ -7,6 +7,7 @@ namespace TfFunctional.Tests.Runtime;
 /// as a project, builds, runs and computes; then the same from its `dotnet publish` output.
 /// </summary>
 [NonParallelizable]
+[Category("Package")]
 public class ConsumerProjectTests
 {
     private const string Program = """
