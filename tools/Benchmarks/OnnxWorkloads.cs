@@ -32,7 +32,7 @@ internal static class OnnxWorkloads
         int saved = torch.get_num_threads();
         foreach (bool contended in new[] { false, true })
         {
-            using var busy = contended ? BusyCore() : null;
+            using var busy = contended ? Contention.BusyCore() : null;
             foreach (var c in Cases)
             foreach (int threads in new[] { 1, 2 })
             {
@@ -44,23 +44,6 @@ internal static class OnnxWorkloads
     }
 
     /// <summary>A second process spinning on one core until disposed (disposing kills it: a Process object alone would leave it running).</summary>
-    private static IDisposable BusyCore()
-    {
-        var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "while :; do :; done"]) { UseShellExecute = false })!;
-        Thread.Sleep(200);
-        return new Spinner(process);
-    }
-
-    private sealed class Spinner(Process process) : IDisposable
-    {
-        public void Dispose()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            process.Dispose();
-        }
-    }
-
     private static Model Mlp()
     {
         Keras.ClearSession();

@@ -5,7 +5,7 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [trainthreads] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 bool quick = args.Contains("--quick");
@@ -31,6 +31,7 @@ foreach (string workload in workloads)
         case "embedding": Workloads.EmbeddingCheck(quick); break;
         case "trainmemory": Workloads.TrainingMemory(quick); break;
         case "onnx": OnnxWorkloads.Run(quick); break;
+        case "trainthreads": TrainingThreads.Run(quick, child: args.Contains("--child")); break;
         default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx)"); return 2;
     }
 }

@@ -85,35 +85,57 @@ internal static class Workloads
         Row(backwardRow, batch, a, b);
     }
 
-    public static void TwitterTraining(bool quick)
+    public static void TwitterTraining(bool quick) => TwitterTraining(quick, fit: false, Row);
+
+    /// <summary>
+    /// The Twitter model's training step (TrainOnBatch, batch 32), or an epoch of <c>Fit</c> over 1,024 samples in
+    /// batches of 32 against the same loop written by hand, timed interleaved; <paramref name="report"/> prints the row.
+    /// </summary>
+    public static void TwitterTraining(bool quick, bool fit, Action<string, int, Timing.Result, Timing.Result> report)
     {
         var model = GuideModels.Twitter();
         model.Compile(optimizer: "rmsprop", loss: "binary_crossentropy", lossWeights: [1.0, 0.2]);
         using var theirs = new HandWrittenTwitter();
         var optimizer = optim.RMSProp(theirs.parameters(), lr: 0.001, alpha: 0.9, eps: 1e-7);
+        int samples = fit ? 1024 : 32;
         var random = new Random(1);
-        var tokens = new int[32, 100];
-        for (int i = 0; i < 32; i++) for (int t = 0; t < 100; t++) tokens[i, t] = random.Next(10000);
-        var extra = new float[32, 5];
-        var labels = new float[32, 1];
-        for (int i = 0; i < 32; i++) { labels[i, 0] = i % 2; for (int f = 0; f < 5; f++) extra[i, f] = (float)random.NextDouble(); }
+        var tokens = new int[samples, 100];
+        for (int i = 0; i < samples; i++) for (int t = 0; t < 100; t++) tokens[i, t] = random.Next(10000);
+        var extra = new float[samples, 5];
+        var labels = new float[samples, 1];
+        for (int i = 0; i < samples; i++) { labels[i, 0] = i % 2; for (int f = 0; f < 5; f++) extra[i, f] = (float)random.NextDouble(); }
         using var tokenTensor = TfFunctional.Tensor.From(tokens);
         using var extraTensor = TfFunctional.Tensor.From(extra);
         using var labelTensor = TfFunctional.Tensor.From(labels);
         using var tokensT = torch.from_array(tokens).to_type(ScalarType.Int64);
         using var extraT = torch.from_array(extra).clone();
         using var labelsT = torch.from_array(labels).clone();
-        int reps = quick ? 30 : 120;
-        var (a, b) = Timing.Interleaved("ours", () => model.TrainOnBatch([tokenTensor, extraTensor], [labelTensor, labelTensor]), "theirs", () =>
+        void HandWrittenStep(TorchSharp.torch.Tensor t, TorchSharp.torch.Tensor e, TorchSharp.torch.Tensor l)
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var (main, aux) = theirs.call(tokensT, extraT);
-            var loss = nn.functional.binary_cross_entropy(main, labelsT) + 0.2 * nn.functional.binary_cross_entropy(aux, labelsT);
+            var (main, aux) = theirs.call(t, e);
+            var loss = nn.functional.binary_cross_entropy(main, l) + 0.2 * nn.functional.binary_cross_entropy(aux, l);
             loss.backward();
             optimizer.step();
-        }, reps, warmup: 5);
-        Row("Twitter TrainOnBatch (RMSprop, BCE 1.0/0.2)", 32, a, b);
+        }
+        if (!fit)
+        {
+            var (a, b) = Timing.Interleaved("ours", () => model.TrainOnBatch([tokenTensor, extraTensor], [labelTensor, labelTensor]), "theirs",
+                () => HandWrittenStep(tokensT, extraT, labelsT), quick ? 30 : 120, warmup: 5);
+            report("Twitter TrainOnBatch (RMSprop, BCE 1.0/0.2)", 32, a, b);
+            return;
+        }
+        var (ours, hand) = Timing.Interleaved("ours", () => model.Fit([tokenTensor, extraTensor], [labelTensor, labelTensor], batchSize: 32, verbose: 0, shuffle: false),
+            "theirs", () =>
+            {
+                for (int start = 0; start < samples; start += 32)
+                {
+                    using var scope = NewDisposeScope();
+                    HandWrittenStep(tokensT.narrow(0, start, 32), extraT.narrow(0, start, 32), labelsT.narrow(0, start, 32));
+                }
+            }, quick ? 3 : 9, warmup: 1);
+        report("Twitter Fit, one epoch of 1,024 samples", 32, ours, hand);
     }
 
     public static void TrainingMemory(bool quick)
@@ -141,7 +163,10 @@ internal static class Workloads
         }
     }
 
-    public static void VqaTraining(bool quick)
+    public static void VqaTraining(bool quick) => VqaTraining(quick, Row, [false, true]);
+
+    /// <summary>The VQA model's full-size training step (batch 2) against the same step written by hand.</summary>
+    public static void VqaTraining(bool quick, Action<string, int, Timing.Result, Timing.Result> report, bool[] handWrittenDropsGradients)
     {
         Keras.ClearSession();
         var vision = new Sequential();
@@ -176,7 +201,7 @@ internal static class Workloads
         using var answerTensor = TfFunctional.Tensor.From(answers);
         // Two hand-written steps: the baseline's (optimizer.zero_grad(), which zeroes gradients in place in TorchSharp
         // 0.107) and one that drops the gradients instead, as we do for large ones, so the ratio is not won on that alone.
-        foreach (bool dropGradients in new[] { false, true })
+        foreach (bool dropGradients in handWrittenDropsGradients)
         {
             var (a, b) = Timing.Interleaved("ours", () => model.TrainOnBatch([imageTensor, questionTensor], answerTensor), "theirs", () =>
             {
@@ -190,7 +215,7 @@ internal static class Workloads
                 (-(answersT * p.log()).sum(1).mean()).backward();
                 optimizer.step();
             }, quick ? 3 : 8, warmup: 1);
-            Row($"VQA TrainOnBatch (full size, SGD, CCE; theirs {(dropGradients ? "drops gradients" : "zero_grad()")})", 2, a, b);
+            report($"VQA TrainOnBatch (full size, SGD, CCE; theirs {(dropGradients ? "drops gradients" : "zero_grad()")})", 2, a, b);
         }
     }
 
