@@ -23,6 +23,20 @@ internal sealed class PredictRequest
 
     public static PredictRequest Parse(JsonElement body, Model model)
     {
+        try
+        {
+            return ParseChecked(body, model);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Only the JSON reader throws this here: a name or string it cannot turn into .NET text (a lone surrogate
+            // such as "\ud800"), which is the client's mistake.
+            throw Bad($"The request holds text that is not valid Unicode: {e.Message}");
+        }
+    }
+
+    private static PredictRequest ParseChecked(JsonElement body, Model model)
+    {
         if (body.ValueKind != JsonValueKind.Object)
             throw Bad("The request body must be a JSON object with \"instances\" or \"inputs\".");
         bool hasInstances = body.TryGetProperty("instances", out var instances);
@@ -32,6 +46,7 @@ internal sealed class PredictRequest
         var names = model.InputNames;
         var rowShapes = model.Inputs.Select(i => i.Shape.Slice(1..)).ToArray();
         var dtypes = model.Inputs.Select(i => i.DType).ToArray();
+        var limits = Limits.GetValue(model, m => m.Inputs.Select((input, i) => input.DType.IsFloating() ? null : m.IndexInputLimit(i)).ToArray());
         if (hasInstances)
         {
             if (instances.ValueKind != JsonValueKind.Array || instances.GetArrayLength() == 0)
@@ -41,14 +56,14 @@ internal sealed class PredictRequest
             foreach (var instance in instances.EnumerateArray())
             {
                 if (names.Count == 1 && instance.ValueKind != JsonValueKind.Object)
-                    Flatten(instance, rowShapes[0], dtypes[0], names[0], perInput[0], $"instance {row}");
+                    Flatten(instance, rowShapes[0], dtypes[0], limits[0], names[0], perInput[0], row, $"instance {row}");
                 else
                 {
                     if (instance.ValueKind != JsonValueKind.Object)
                         throw Bad($"instance {row}: a model with several inputs ({string.Join(", ", names)}) takes one object per instance, keyed by input name.");
                     CheckNames(instance, names, $"instance {row}");
                     for (int i = 0; i < names.Count; i++)
-                        Flatten(instance.GetProperty(names[i]), rowShapes[i], dtypes[i], names[i], perInput[i], $"instance {row}");
+                        Flatten(instance.GetProperty(names[i]), rowShapes[i], dtypes[i], limits[i], names[i], perInput[i], row, $"instance {row}");
                 }
                 row++;
             }
@@ -72,7 +87,7 @@ internal sealed class PredictRequest
             int count = 0;
             foreach (var item in column.EnumerateArray())
             {
-                Flatten(item, rowShapes[i], dtypes[i], names[i], list, $"row {count}");
+                Flatten(item, rowShapes[i], dtypes[i], limits[i], names[i], list, count, $"row {count}");
                 count++;
             }
             if (rows >= 0 && count != rows)
@@ -92,11 +107,16 @@ internal sealed class PredictRequest
         if (unknown.Length > 0) throw Bad($"{where}: unknown input(s) {string.Join(", ", unknown.Select(m => $"\"{m}\""))}; the model's inputs are {string.Join(", ", names)}.");
     }
 
-    /// <summary>Appends one row of <paramref name="shape"/> (unknown dimensions not allowed in rows) to <paramref name="target"/>.</summary>
-    private static void Flatten(JsonElement value, Shape shape, DType dtype, string input, List<float> target, string where)
+    /// <summary>
+    /// Appends row <paramref name="row"/>, of <paramref name="shape"/> (unknown dimensions not allowed in rows), to
+    /// <paramref name="target"/>; integer values must lie in [0, <paramref name="limit"/>) when the input has a limit.
+    /// </summary>
+    private static void Flatten(JsonElement value, Shape shape, DType dtype, int? limit, string input, List<float> target, int row, string where)
     {
         if (!shape.IsFullyDefined)
             throw Bad($"input \"{input}\" has variable dimensions {shape.WithBatch(null)}; the server needs fixed ones.");
+        var position = new int[shape.Rank + 1];
+        position[0] = row;
         void Walk(JsonElement element, int depth)
         {
             if (depth == shape.Rank)
@@ -111,12 +131,20 @@ internal sealed class PredictRequest
                 // Values travel as float32, exact for integers up to 2^24: refuse larger ones rather than round them.
                 if (!dtype.IsFloating() && Math.Abs(number) > LargestExactInteger)
                     throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received {element.GetRawText()}, beyond ±{LargestExactInteger} (the largest integers this server carries exactly).");
+                // Keras's (TensorFlow's) wording for an index an Embedding cannot look up, at its place in the batch.
+                if (limit is int bound && (number < 0 || number >= bound))
+                    throw Bad($"{where}: input \"{input}\": indices[{string.Join(",", position)}] = {element.GetRawText()} is not in [0, {bound}).");
                 target.Add((float)number);
                 return;
             }
             if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
                 throw Bad($"{where}: input \"{input}\" expects rows of shape {shape} (model input {shape.WithBatch(null)}), but received {Describe(value)}.");
-            foreach (var item in element.EnumerateArray()) Walk(item, depth + 1);
+            int index = 0;
+            foreach (var item in element.EnumerateArray())
+            {
+                position[depth + 1] = index++;
+                Walk(item, depth + 1);
+            }
         }
         Walk(value, 0);
     }
@@ -139,6 +167,9 @@ internal sealed class PredictRequest
     }
 
     private static RequestException Bad(string message) => new(400, message);
+
+    /// <summary>Each model's integer-input limits (<see cref="Model.IndexInputLimit"/>), found once per model.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Model, int?[]> Limits = new();
 
     /// <summary>2^24: every integer up to it in magnitude is exact in float32.</summary>
     private const int LargestExactInteger = 1 << 24;

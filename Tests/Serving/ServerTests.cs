@@ -241,6 +241,106 @@ public class ServerTests
         }
     }
 
+    /// <summary>
+    /// Behind the request check, the batcher still isolates a request that fails inside a batch: it reruns the batch one
+    /// request at a time, so only that request fails (here an id the check would have refused, given straight to the batcher).
+    /// </summary>
+    [Test]
+    public async Task ABatchThatFailsIsRerunRequestByRequest()
+    {
+        using var served = new ServedModel("twitter", _twitter, new KerasModelOptions { EnableBatching = true, BatchTimeout = TimeSpan.FromMilliseconds(50), Engine = InferenceEngine.LibTorch });
+        float[] Tokens(int last) => [1, 2, 3, 4, 5, last];
+        var extra = Extra[0];
+        var calls = Enumerable.Range(0, 8).Select(i => served.Batcher.PredictAsync([Tokens(i == 3 ? 500 : 6), extra], 1)).ToArray();
+        var bad = Assert.ThrowsAsync<ArgumentException>(async () => await calls[3]);
+        Assert.That(bad!.Message, Does.Contain("indices[0,5] = 500 is not in [0, 50)"));
+        var expected = Expected(_twitter, InferenceEngine.LibTorch, 0)[0].Main;   // row 0: tokens 1..6, Extra[0]
+        foreach (var call in calls.Where((_, i) => i != 3))
+            Assert.That((await call)[0].Values[0], Is.EqualTo(expected).Within(1e-6f));
+    }
+
+    /// <summary>
+    /// 2,400 seeded hostile bodies, eight at a time beside good requests: ids out of range and negative, wrong types,
+    /// deep nesting, NaN and infinity literals, huge numbers, lone surrogates (escaped and as raw bytes), missing and
+    /// extra inputs, wrong row lengths, random byte damage. Every one answers a 4xx with a JSON error (never a 5xx);
+    /// every good request beside them answers its right numbers; the error counter shows no internal error.
+    /// </summary>
+    [Test]
+    public async Task TwoThousandHostileBodiesAreFourHundredsAndGoodRequestsStayRight([Values] bool batching)
+    {
+        using var factory = Server(batching);
+        var client = factory.CreateClient();
+        var random = new Random(batching ? 11 : 12);
+        var expected = Expected(_twitter, 1)[0].Main;
+        string Tokens(params object[] values) => "[" + string.Join(",", values) + "]";
+        string Body(string tokens, string extra = "[1,0,1,0,1]", string more = "") =>
+            $"{{\"instances\": [{{\"main_input\": {tokens}, \"aux_input\": {extra}{more}}}]}}";
+        byte[] Hostile(int i)
+        {
+            int id = random.Next(50);
+            string text = (i % 12) switch
+            {
+                0 => Body(Tokens(1, 2, 3, 50 + random.Next(1_000_000), 5, 6)),
+                1 => Body(Tokens(1, 2, -1 - random.Next(1000), 4, 5, 6)),
+                2 => Body(Tokens(1, 2, 3, 4, 5, random.Next(3) switch { 0 => "\"x\"", 1 => "true", _ => "null" })),
+                3 => Body(Tokens(id, 2, 3, 4, 5, 6), extra: new string('[', 10 + random.Next(3000)) + "1" + new string(']', 10 + random.Next(3000))),
+                4 => Body(Tokens(id, 2, 3, 4, 5, 6), extra: Tokens(1, 0, random.Next(3) switch { 0 => "NaN", 1 => "Infinity", _ => "-Infinity" }, 0, 1)),
+                5 => Body(Tokens(id, 2, 3, 4, 5, 6), extra: Tokens(1, 0, random.Next(2) == 0 ? "1e39" : "-1e308", 0, 1)),
+                6 => Body(Tokens(1, 2, 3, 4, 5, random.Next(2) == 0 ? "123456789012345678901234567890" : "16777217")),
+                7 => Body(Tokens(id, 2, 3, 4, 5, 6), more: ", \"main_input\\ud800\": [1]"),
+                8 => random.Next(2) == 0 ? "{\"instances\": [{\"main_input\": [1,2,3,4,5,6]}]}" : Body(Tokens(id, 2, 3, 4, 5, 6), more: ", \"extra_input\": [1]"),
+                9 => Body(Tokens(Enumerable.Range(0, random.Next(7, 20)).Cast<object>().ToArray())),
+                10 => "{\"inputs\": {\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": {\"a\": 1}}}",
+                _ => "",
+            };
+            if (i % 12 == 11)
+            {
+                // Byte damage, and now and then a lone surrogate as raw (CESU-8) bytes, which is not UTF-8.
+                var bytes = Encoding.UTF8.GetBytes(RowBody(random.Next(3)));
+                for (int m = 0; m < 1 + random.Next(4); m++) bytes[random.Next(bytes.Length)] = (byte)random.Next(1, 256);
+                if (random.Next(3) == 0) bytes = [.. bytes[..10], 0xED, 0xA0, 0x80, .. bytes[10..]];
+                return bytes;
+            }
+            return Encoding.UTF8.GetBytes(text);
+        }
+        double internalBefore = InternalErrors(await client.GetStringAsync("/metrics"));
+        int hostile = 0, fourHundreds = 0, goodChecked = 0;
+        for (int round = 0; round < 300; round++)
+        {
+            var bodies = Enumerable.Range(0, 8).Select(i => Hostile(round * 8 + i)).ToArray();
+            var posts = bodies.Select(async body =>
+            {
+                var response = await client.PostAsync("/v1/models/twitter:predict", new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } });
+                return (body, response.StatusCode, Text: await response.Content.ReadAsStringAsync());
+            }).ToArray();
+            var good = Post(client, "twitter", RowBody(1));
+            foreach (var (body, status, text) in await Task.WhenAll(posts))
+            {
+                hostile++;
+                string shown = Encoding.UTF8.GetString(body);
+                shown = shown.Length > 200 ? shown[..200] : shown;
+                // Byte damage can leave a body that is still a valid request: then it is answered, and rightly.
+                if (status == HttpStatusCode.OK) continue;
+                Assert.That((int)status, Is.InRange(400, 499), shown);
+                Assert.That(JsonNode.Parse(text)!["error"]!.GetValue<string>(), Is.Not.Empty, shown);
+                fourHundreds++;
+            }
+            var (goodStatus, goodBody) = await good;
+            Assert.That(goodStatus, Is.EqualTo(HttpStatusCode.OK), $"round {round}");
+            Assert.That(goodBody["predictions"]![0]!["main_output"]![0]!.GetValue<float>(), Is.EqualTo(expected).Within(1e-6f));
+            goodChecked++;
+        }
+        TestContext.Out.WriteLine($"{hostile} hostile bodies: {fourHundreds} answered 4xx, {hostile - fourHundreds} were still valid requests; {goodChecked} good requests right");
+        Assert.That(hostile, Is.GreaterThanOrEqualTo(2000));
+        Assert.That(fourHundreds, Is.GreaterThan(hostile * 9 / 10));
+        Assert.That(InternalErrors(await client.GetStringAsync("/metrics")), Is.EqualTo(internalBefore), "no hostile body was counted as a server fault");
+    }
+
+    /// <summary>The twitter model's count of internal errors in a Prometheus scrape (the registry is the process's).</summary>
+    private static double InternalErrors(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("tffunctional_errors_total{", StringComparison.Ordinal) && l.Contains("model=\"twitter\"") && l.Contains("kind=\"internal\""))
+        .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Sum();
+
     /// <summary>The server's command line: --help answers, a mistake exits 2 with a message instead of an exception.</summary>
     [TestCase("--help", 0, "usage: dotnet run --project tools/Server")]
     [TestCase("--bogus", 2, "error: unknown option --bogus")]
@@ -349,6 +449,8 @@ public class ServerTests
             ("{\"instances\": [{\"main_input\": [1.5,2,3,4,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400, "has dtype int32, but received the non-integer 1.5"),
             ("{\"instances\": [{\"main_input\": [16777217,2,3,4,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400,
                 "input \"main_input\" has dtype int32, but received 16777217, beyond ±16777216 (the largest integers this server carries exactly)"),
+            ("{\"instances\": [{\"main_input\": [1,2,3,50,5,6], \"aux_input\": [1,2,3,4,5]}]}", 400, "input \"main_input\": indices[0,3] = 50 is not in [0, 50)"),
+            ("{\"inputs\": {\"main_input\": [[1,2,3,4,5,6],[1,-2,3,4,5,6]], \"aux_input\": [[1,2,3,4,5],[1,2,3,4,5]]}}", 400, "indices[1,1] = -2 is not in [0, 50)"),
             ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,\"x\"]}]}", 400, "input \"aux_input\" expects numbers (float32) in rows of shape (5,), but found a string inside the row"),
             ("{\"instances\": [{\"main_input\": [1,2,3,4,5,6], \"aux_input\": [1,2,3,4,1e999]}]}", 400, "not a finite float32"),
             ("{\"inputs\": {\"main_input\": [[1,2,3,4,5,6]], \"aux_input\": [[1,2,3,4,5],[1,2,3,4,5]]}}", 400, "every input needs the same number of rows"),
