@@ -35,4 +35,16 @@ public sealed class KerasModelOptions
 
     /// <summary>Whether a replaced model file is loaded and swapped in while serving.</summary>
     public bool WatchFile { get; set; } = true;
+
+    /// <summary>For a model given as a base path (numbered version folders): which versions are served.</summary>
+    public VersionPolicy VersionPolicy { get; set; } = VersionPolicy.Latest();
+
+    /// <summary>Names for versions (TF Serving's <c>version_labels</c>), served at <c>/v1/models/{name}/labels/{label}</c>.</summary>
+    public Dictionary<string, int> VersionLabels { get; set; } = [];
+
+    /// <summary>
+    /// How often a base path is scanned for new and removed versions (TF Serving's
+    /// <c>--file_system_poll_wait_seconds</c>, 1 s by default); zero scans only at start-up.
+    /// </summary>
+    public TimeSpan FileSystemPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace TfFunctional.Serving;
 
-/// <summary>One model to serve, as registered with <see cref="ServingEndpoints.AddKerasModel"/>.</summary>
+/// <summary>One model to serve, as registered with <see cref="ServingEndpoints.AddKerasModel"/>: a model file, or a base path of numbered version folders.</summary>
 public sealed record ModelRegistration(string Name, string Path, KerasModelOptions Options);
 
 /// <summary>
@@ -12,20 +12,36 @@ public sealed record ModelRegistration(string Name, string Path, KerasModelOptio
 /// </summary>
 public sealed class ModelRegistry : IDisposable
 {
-    private readonly Dictionary<string, ServedModel> _models;
+    private readonly Dictionary<string, ModelVersions> _models;
 
     /// <summary>Loads every registered model.</summary>
     public ModelRegistry(IEnumerable<ModelRegistration> registrations, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("TfFunctional.Serving");
-        _models = registrations.ToDictionary(r => r.Name, r => new ServedModel(r.Name, r.Path, r.Options, logger));
+        _models = [];
+        try
+        {
+            foreach (var r in registrations) _models.Add(r.Name, new ModelVersions(r.Name, r.Path, r.Options, logger));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>The names of the models.</summary>
     public IReadOnlyList<string> Names => _models.Keys.ToArray();
 
-    /// <summary>The model served under <paramref name="name"/>.</summary>
-    public bool TryGet(string name, [MaybeNullWhen(false)] out ServedModel model) => _models.TryGetValue(name, out model);
+    /// <summary>The latest version of the model served under <paramref name="name"/>.</summary>
+    public bool TryGet(string name, [MaybeNullWhen(false)] out ServedModel model)
+    {
+        model = _models.TryGetValue(name, out var versions) ? versions.Latest : null;
+        return model is not null;
+    }
+
+    /// <summary>Every version of the model served under <paramref name="name"/>.</summary>
+    public bool TryGetVersions(string name, [MaybeNullWhen(false)] out ModelVersions versions) => _models.TryGetValue(name, out versions);
 
     /// <summary>Stops serving every model.</summary>
     public void Dispose()

@@ -16,6 +16,9 @@ internal sealed class PredictRequest
         Inputs = inputs;
     }
 
+    /// <summary>The one signature a Keras model serves (TF Serving's default signature key).</summary>
+    public const string ServingSignature = "serving_default";
+
     public bool RowForm { get; }
     public int Rows { get; }
     /// <summary>Each model input's values, flat, row-major, for all rows.</summary>
@@ -39,6 +42,13 @@ internal sealed class PredictRequest
     {
         if (body.ValueKind != JsonValueKind.Object)
             throw Bad("The request body must be a JSON object with \"instances\" or \"inputs\".");
+        if (body.TryGetProperty("signature_name", out var signature))
+        {
+            if (signature.ValueKind != JsonValueKind.String) throw Bad("'signature_name' key must be a string value.");
+            string signatureName = signature.GetString()!;
+            if (signatureName.Length > 0 && signatureName != ServingSignature)
+                throw Bad($"Serving signature name: \"{signatureName}\" not found in signature def");
+        }
         bool hasInstances = body.TryGetProperty("instances", out var instances);
         bool hasInputs = body.TryGetProperty("inputs", out var inputs);
         if (hasInstances == hasInputs)
@@ -55,6 +65,7 @@ internal sealed class PredictRequest
             int row = 0;
             foreach (var instance in instances.EnumerateArray())
             {
+                if (names.Count == 1 && IsBase64(instance)) throw Base64($"instance {row}", names[0], dtypes[0]);
                 if (names.Count == 1 && instance.ValueKind != JsonValueKind.Object)
                     Flatten(instance, rowShapes[0], dtypes[0], limits[0], names[0], perInput[0], row, $"instance {row}");
                 else
@@ -119,6 +130,7 @@ internal sealed class PredictRequest
         position[0] = row;
         void Walk(JsonElement element, int depth)
         {
+            if (IsBase64(element)) throw Base64(where, input, dtype);
             if (depth == shape.Rank)
             {
                 if (element.ValueKind != JsonValueKind.Number)
@@ -167,6 +179,13 @@ internal sealed class PredictRequest
     }
 
     private static RequestException Bad(string message) => new(400, message);
+
+    /// <summary>TF Serving's JSON form of bytes for a string tensor: <c>{"b64": "..."}</c>.</summary>
+    private static bool IsBase64(JsonElement element) => element.ValueKind == JsonValueKind.Object && element.TryGetProperty("b64", out _);
+
+    private static RequestException Base64(string where, string input, DType dtype) => Bad(
+        $"{where}: input \"{input}\" received a {{\"b64\": ...}} value, which carries bytes for a string input (DT_STRING); " +
+        $"this input takes numbers ({dtype.KerasName()}), and the model has no string input.");
 
     /// <summary>Each model's integer-input limits (<see cref="Model.IndexInputLimit"/>), found once per model.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Model, int?[]> Limits = new();

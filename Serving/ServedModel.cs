@@ -14,12 +14,18 @@ public sealed class ServedModel : IDisposable
     private readonly Timer _debounce;
     private ModelHandle _current;
     private int _version;
+    private readonly int? _fixedVersion;
 
-    /// <summary>Loads <paramref name="path"/> and starts serving it as <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> and starts serving it as <paramref name="name"/>. Without <paramref name="version"/>
+    /// the first load is version 1 and each reload of the file the next; with it (a version folder's number) every load
+    /// of the file is that version.
+    /// </summary>
     /// <exception cref="Saving.KerasFormatException">The file cannot be loaded.</exception>
-    public ServedModel(string name, string path, KerasModelOptions options, ILogger? logger = null)
+    public ServedModel(string name, string path, KerasModelOptions options, ILogger? logger = null, int? version = null)
     {
         Name = name;
+        _fixedVersion = version;
         Path = System.IO.Path.GetFullPath(path);
         Options = options;
         _logger = logger;
@@ -108,7 +114,7 @@ public sealed class ServedModel : IDisposable
             throw;
         }
         ServingMetrics.LoadSeconds.WithLabels(Name).Set(clock.Elapsed.TotalSeconds);
-        return new ModelHandle(model, Interlocked.Increment(ref _version), DateTimeOffset.UtcNow);
+        return new ModelHandle(model, _fixedVersion ?? Interlocked.Increment(ref _version), DateTimeOffset.UtcNow);
     }
 
     /// <summary>Switches <paramref name="model"/> to the engine of <see cref="KerasModelOptions.Engine"/>.</summary>
@@ -134,9 +140,12 @@ public sealed class ServedModel : IDisposable
         _logger?.LogInformation("Model {Name} predicts with {Engine}", Name, model.InferenceEngine);
     }
 
-    /// <summary>Stops watching and batching and frees the model.</summary>
+    private int _disposed;
+
+    /// <summary>Stops watching and batching and frees the model (once; later calls do nothing).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _watcher?.Dispose();
         _debounce.Dispose();
         Batcher.Dispose();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,9 +13,9 @@ using Prometheus;
 namespace TfFunctional.Serving;
 
 /// <summary>
-/// Registers Keras models in an ASP.NET Core app and maps TF Serving's REST API:
-/// <c>POST /v1/models/{name}:predict</c>, <c>GET /v1/models/{name}</c>, <c>GET /v1/models/{name}/metadata</c>,
-/// plus <c>/healthz</c> and Prometheus <c>/metrics</c>.
+/// Registers Keras models in an ASP.NET Core app and maps TF Serving's REST API: <c>POST /v1/models/{name}:predict</c>,
+/// <c>GET /v1/models/{name}</c> (status), <c>GET /v1/models/{name}/metadata</c>, each also under
+/// <c>/versions/{version}</c> and <c>/labels/{label}</c>, plus <c>/healthz</c> and Prometheus <c>/metrics</c>.
 /// </summary>
 public static class ServingEndpoints
 {
@@ -39,70 +40,147 @@ public static class ServingEndpoints
     {
         endpoints.MapGet("/healthz", (ModelRegistry registry) => Results.Json(new { status = "ok", models = registry.Names }));
         endpoints.MapMetrics("/metrics");
-        endpoints.MapGet("/v1/models/{name}", (string name, ModelRegistry registry) => Handle(name, registry, served =>
-            Results.Json(new JsonObject
-            {
-                ["model_version_status"] = new JsonArray(new JsonObject
-                {
-                    ["version"] = served.Version.ToString(),
-                    ["state"] = "AVAILABLE",
-                    ["status"] = new JsonObject { ["error_code"] = "OK", ["error_message"] = served.LastReloadError ?? "" },
-                }),
-            })));
-        endpoints.MapGet("/v1/models/{name}/metadata", (string name, ModelRegistry registry) => Handle(name, registry, served =>
-        {
-            // TF Serving's GetModelMetadataResponse as its REST API writes it: metadata["signature_def"] holds a
-            // SignatureDefMap, whose own field is signature_def; TensorInfo names follow a Keras SavedModel's.
-            var model = served.Model;
-            JsonObject Tensors(IEnumerable<(string Key, string TensorName, KerasTensor Tensor)> tensors) => new(tensors.Select(t =>
-                KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
-                {
-                    ["dtype"] = t.Tensor.DType switch
-                    {
-                        DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
-                        var other => "DT_" + other.KerasName().ToUpperInvariant(),
-                    },
-                    ["tensor_shape"] = new JsonObject
-                    {
-                        ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString(), ["name"] = "" }).ToArray()),
-                        ["unknown_rank"] = false,
-                    },
-                    ["name"] = t.TensorName,
-                })));
-            return Results.Json(new JsonObject
-            {
-                ["model_spec"] = new JsonObject { ["name"] = served.Name, ["signature_name"] = "", ["version"] = served.Version.ToString() },
-                ["metadata"] = new JsonObject
-                {
-                    ["signature_def"] = new JsonObject
-                    {
-                        ["signature_def"] = new JsonObject
-                        {
-                            ["serving_default"] = new JsonObject
-                            {
-                                ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs).Select(p => (p.First, $"serving_default_{p.First}:0", p.Second))),
-                                ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs).Select((p, i) => (p.First, $"StatefulPartitionedCall:{i}", p.Second))),
-                                ["method_name"] = "tensorflow/serving/predict",
-                            },
-                        },
-                    },
-                },
-            });
-        }));
-        endpoints.MapPost("/v1/models/{name}:predict", PredictAsync);
+        endpoints.MapGet("/v1/models", (HttpRequest request, ModelRegistry registry) => Get(request, registry));
+        endpoints.MapGet("/v1/models/{**path}", (HttpRequest request, ModelRegistry registry) => Get(request, registry));
+        endpoints.MapPost("/v1/models/{**path}", PredictAsync);
         return endpoints;
     }
 
-    private static IResult Handle(string name, ModelRegistry registry, Func<ServedModel, IResult> respond) =>
-        registry.TryGet(name, out var served) ? respond(served) : Error(404, $"Servable not found for request: Latest({name})");
+    // TF Serving's own patterns (model_servers/http_rest_api_util.cc): a version by number or by label, then the method.
+    private static readonly Regex PredictionPath = new(@"^/v1/models/([^/:]+)(?:(?:/versions/(\d+))|(?:/labels/([^/:]+)))?:(classify|regress|predict)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex StatusPath = new(@"^/v1/models(?:/([^/:]+))?(?:(?:/versions/(\d+))|(?:/labels/([^/:]+)))?(?:/(metadata))?$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private static async Task<IResult> PredictAsync(string name, HttpRequest request, ModelRegistry registry, ILoggerFactory loggers)
+    /// <summary>A request's model name, version number or label, from its path.</summary>
+    private sealed record Target(string Name, string? Version, string? Label);
+
+    private static Target TargetOf(Match match) => new(match.Groups[1].Value,
+        match.Groups[2].Success ? match.Groups[2].Value : null, match.Groups[3].Success ? match.Groups[3].Value : null);
+
+    /// <summary>
+    /// The served version a request names, as TF Serving resolves it: <c>Latest</c>, <c>Specific(name, v)</c>, or a label;
+    /// the error answer when there is none.
+    /// </summary>
+    private static (ServedModel? Served, IResult? Error) Resolve(Target target, ModelRegistry registry)
+    {
+        if (!registry.TryGetVersions(target.Name, out var versions))
+            return (null, Error(404, $"Servable not found for request: {(target.Version is { } v ? $"Specific({target.Name}, {v})" : $"Latest({target.Name})")}"));
+        int version;
+        if (target.Label is { } label)
+        {
+            if (!versions.Options.VersionLabels.TryGetValue(label, out version))
+                return (null, Error(400, $"Unrecognized servable version label: {label}"));
+        }
+        else if (target.Version is { } number)
+        {
+            if (!int.TryParse(number, out version))
+                return (null, Error(404, $"Servable not found for request: Specific({target.Name}, {number})"));
+        }
+        else return (versions.Latest, null);
+        return versions.Specific(version) is { } served
+            ? (served, null)
+            : (null, Error(404, $"Servable not found for request: Specific({target.Name}, {version})"));
+    }
+
+    /// <summary>GET: a model's status (all its versions, or one) or one version's metadata.</summary>
+    private static IResult Get(HttpRequest request, ModelRegistry registry)
+    {
+        var match = StatusPath.Match(request.Path.Value ?? "");
+        if (!match.Success) return Error(404, $"Malformed request: GET {request.Path}");
+        if (!match.Groups[1].Success) return Error(400, "Missing model name in request.");
+        var target = TargetOf(match);
+        if (match.Groups[4].Success)
+        {
+            var (served, error) = Resolve(target, registry);
+            return error ?? Metadata(served!);
+        }
+        if (!registry.TryGetVersions(target.Name, out var versions))
+            return Error(404, $"Could not find any versions of model {target.Name}");
+        var statuses = versions.Statuses();
+        if (target.Label is { } label)
+        {
+            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
+                return Error(400, $"Unrecognized servable version label: {label}");
+            target = target with { Version = labelled.ToString() };
+        }
+        if (target.Version is { } version)
+        {
+            statuses = [.. statuses.Where(s => int.TryParse(version, out int number) && s.Version == number)];
+            if (statuses.Count == 0) return Error(404, $"Could not find version {version} of model {target.Name}");
+        }
+        return Results.Json(new JsonObject
+        {
+            ["model_version_status"] = new JsonArray([.. statuses.Select(s => (JsonNode)new JsonObject
+            {
+                ["version"] = s.Version.ToString(),
+                ["state"] = s.State,
+                ["status"] = new JsonObject { ["error_code"] = s.ErrorCode, ["error_message"] = s.ErrorMessage },
+            })]),
+        });
+    }
+
+    /// <summary>
+    /// TF Serving's GetModelMetadataResponse as its REST API writes it: metadata["signature_def"] holds a
+    /// SignatureDefMap, whose own field is signature_def; TensorInfo names follow a Keras SavedModel's.
+    /// </summary>
+    private static IResult Metadata(ServedModel served)
+    {
+        var model = served.Model;
+        JsonObject Tensors(IEnumerable<(string Key, string TensorName, KerasTensor Tensor)> tensors) => new(tensors.Select(t =>
+            KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
+            {
+                ["dtype"] = t.Tensor.DType switch
+                {
+                    DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
+                    var other => "DT_" + other.KerasName().ToUpperInvariant(),
+                },
+                ["tensor_shape"] = new JsonObject
+                {
+                    ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString(), ["name"] = "" }).ToArray()),
+                    ["unknown_rank"] = false,
+                },
+                ["name"] = t.TensorName,
+            })));
+        return Results.Json(new JsonObject
+        {
+            ["model_spec"] = new JsonObject { ["name"] = served.Name, ["signature_name"] = "", ["version"] = served.Version.ToString() },
+            ["metadata"] = new JsonObject
+            {
+                ["signature_def"] = new JsonObject
+                {
+                    ["signature_def"] = new JsonObject
+                    {
+                        [PredictRequest.ServingSignature] = new JsonObject
+                        {
+                            ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs).Select(p => (p.First, $"serving_default_{p.First}:0", p.Second))),
+                            ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs).Select((p, i) => (p.First, $"StatefulPartitionedCall:{i}", p.Second))),
+                            ["method_name"] = "tensorflow/serving/predict",
+                        },
+                    },
+                },
+            },
+        });
+    }
+
+    private static async Task<IResult> PredictAsync(HttpRequest request, ModelRegistry registry, ILoggerFactory loggers)
     {
         var clock = Stopwatch.StartNew();
-        if (!registry.TryGet(name, out var served))
+        var match = PredictionPath.Match(request.Path.Value ?? "");
+        if (!match.Success) return Error(404, $"Malformed request: POST {request.Path}");
+        var target = TargetOf(match);
+        string name = target.Name;
+        var (resolved, unresolved) = Resolve(target, registry);
+        if (unresolved is not null)
         {
             ServingMetrics.Errors.WithLabels(name, "not_found").Inc();
-            return Error(404, $"Servable not found for request: Latest({name})");
+            return unresolved;
+        }
+        var served = resolved!;
+        if (!match.Groups[4].Value.Equals("predict", StringComparison.OrdinalIgnoreCase))
+        {
+            ServingMetrics.Errors.WithLabels(name, "bad_request").Inc();
+            return Error(400, $"Model {name} has only the predict signature ({PredictRequest.ServingSignature}): :{match.Groups[4].Value.ToLowerInvariant()} needs a classification or regression signature, which Keras models do not export.");
         }
         ServingMetrics.Requests.WithLabels(name).Inc();
         try

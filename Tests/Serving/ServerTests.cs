@@ -29,7 +29,7 @@ public class ServerTests
     public void Cleanup() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>The guide's Twitter model at a small size: two inputs (int tokens, floats), two outputs.</summary>
-    private static Model SmallTwitter(int seed)
+    internal static Model SmallTwitter(int seed)
     {
         Keras.ClearSession();
         var mainInput = Keras.Input(shape: [6], dtype: DType.Int32, name: "main_input");
@@ -57,17 +57,17 @@ public class ServerTests
             if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
         });
 
-    private static readonly int[][] Tokens = [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], [49, 0, 3, 3, 2, 1]];
-    private static readonly float[][] Extra = [[0.1f, 0.2f, 0.3f, 0.4f, 0.5f], [1, 0, 1, 0, 1], [-1, 2, -3, 4, -5]];
+    internal static readonly int[][] Tokens = [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], [49, 0, 3, 3, 2, 1]];
+    internal static readonly float[][] Extra = [[0.1f, 0.2f, 0.3f, 0.4f, 0.5f], [1, 0, 1, 0, 1], [-1, 2, -3, 4, -5]];
 
-    private static string RowBody(int row) =>
+    internal static string RowBody(int row) =>
         new JsonObject { ["instances"] = new JsonArray(new JsonObject
         {
             ["main_input"] = new JsonArray(Tokens[row].Select(t => (JsonNode)t).ToArray()),
             ["aux_input"] = new JsonArray(Extra[row].Select(v => (JsonNode)v).ToArray()),
         }) }.ToJsonString();
 
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> Post(HttpClient client, string model, string body)
+    internal static async Task<(HttpStatusCode Status, JsonNode Body)> Post(HttpClient client, string model, string body)
     {
         var response = await client.PostAsync($"/v1/models/{model}:predict", new StringContent(body, Encoding.UTF8, "application/json"));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
@@ -80,7 +80,7 @@ public class ServerTests
     /// </summary>
     private static (float Main, float Aux)[] Expected(string path, params int[] rows) => Expected(path, InferenceEngine.OnnxRuntime, rows);
 
-    private static (float Main, float Aux)[] Expected(string path, InferenceEngine engine, params int[] rows)
+    internal static (float Main, float Aux)[] Expected(string path, InferenceEngine engine, params int[] rows)
     {
         if (rows.Length == 0) rows = [0, 1, 2];
         var tokens = new int[rows.Length, Tokens[0].Length];

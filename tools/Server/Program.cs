@@ -9,7 +9,12 @@ using TfFunctional.Serving;
 const string Usage = """
     Serves Keras model files over TensorFlow Serving's REST API.
     usage: dotnet run --project tools/Server -c Release -- --model name=path [--model name=path ...] [options]
-      --model name=path        a .keras, .h5 or TF.js model.json file, served as /v1/models/name (repeatable)
+      --model name=path        a .keras, .h5 or TF.js model.json file, or a base path of numbered version folders
+                               (path/1/model.keras, path/2/...), served as /v1/models/name (repeatable)
+      --model_name name        TF Serving's form of --model name=path, with --model_base_path path
+      --model_base_path path
+      --model_config_file f    TF Serving's model config (text format: model_config_list, version policies, labels)
+      --file_system_poll_wait_seconds 1   how often base paths are scanned for new versions (0: at start-up only)
       --port 8501              the port on 127.0.0.1
       --engine auto            auto (ONNX Runtime when the model exports), onnxruntime or libtorch
       --max-batch 32           rows one gathered Predict call takes
@@ -20,7 +25,7 @@ const string Usage = """
       --intra-op-threads 1     kernel threads per Predict
       --help                   this text
     """;
-string[] valued = ["--model", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+string[] valued = ["--model", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(Usage);
@@ -35,7 +40,7 @@ for (int i = 0; i < args.Length; i++)
             Console.Error.WriteLine($"error: {args[i]} needs a value\n\n{Usage}");
             return 2;
         }
-        bool numeric = args[i] is not ("--model" or "--engine");
+        bool numeric = args[i] is not ("--model" or "--engine" or "--model_name" or "--model_base_path" or "--model_config_file");
         if (numeric && !double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             Console.Error.WriteLine($"error: {args[i]} takes a number, not '{args[i + 1]}'");
@@ -51,16 +56,40 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 var builder = WebApplication.CreateBuilder(args);
-var models = new List<(string Name, string Path)>();
+var models = new List<ModelConfigEntry>();
+ModelConfigEntry Plain(string name, string path) => new(name, path, VersionPolicy.Latest(), new Dictionary<string, int>());
 for (int i = 0; i < args.Length - 1; i++)
     if (args[i] == "--model") models.Add(Split(args[i + 1]));
 if (builder.Configuration["Models"] is { Length: > 0 } configured)
     models.AddRange(configured.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Split));
+if (Option("--model_name") is { } modelName)
+{
+    if (Option("--model_base_path") is not { } basePath)
+    {
+        Console.Error.WriteLine($"error: --model_name needs --model_base_path\n\n{Usage}");
+        return 2;
+    }
+    models.Add(Plain(modelName, basePath));
+}
+if ((Option("--model_config_file") ?? builder.Configuration["ModelConfigFile"]) is { } configFile)
+{
+    try
+    {
+        models.AddRange(ModelConfigFile.Read(configFile));
+    }
+    catch (Exception e) when (e is FormatException or IOException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
+}
 if (models.Count == 0)
 {
     Console.Error.WriteLine("error: give at least one model: --model name=path/to/model.keras");
     return 2;
 }
+double pollSeconds = Option("--file_system_poll_wait_seconds") is { } poll
+    ? double.Parse(poll, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("FileSystemPollSeconds", 1.0);
 int port = Option("--port") is { } p ? int.Parse(p) : builder.Configuration.GetValue("Port", 8501);
 int maxBatch = Option("--max-batch") is { } m ? int.Parse(m) : builder.Configuration.GetValue("MaxBatch", 32);
 double timeoutMs = Option("--batch-timeout-ms") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("BatchTimeoutMs", 2.0);
@@ -82,9 +111,12 @@ if (engineName is not ("auto" or "onnxruntime" or "libtorch"))
     Console.Error.WriteLine($"error: --engine takes auto, onnxruntime or libtorch, not '{engineName}'");
     return 2;
 }
-foreach (var (name, path) in models)
-    builder.Services.AddKerasModel(name, path, options =>
+foreach (var entry in models)
+    builder.Services.AddKerasModel(entry.Name, entry.BasePath, options =>
     {
+        options.VersionPolicy = entry.VersionPolicy;
+        options.VersionLabels = new Dictionary<string, int>(entry.VersionLabels);
+        options.FileSystemPollInterval = TimeSpan.FromSeconds(pollSeconds);
         options.EnableBatching = batching;
         options.MaxBatchSize = maxBatch;
         options.BatchThreads = batchThreads;
@@ -118,9 +150,9 @@ string? Option(string flag)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-static (string Name, string Path) Split(string spec)
+ModelConfigEntry Split(string spec)
 {
     int equals = spec.IndexOf('=');
     if (equals <= 0) throw new ArgumentException($"A model is given as name=path, not '{spec}'.");
-    return (spec[..equals], spec[(equals + 1)..]);
+    return Plain(spec[..equals], spec[(equals + 1)..]);
 }
