@@ -43,6 +43,25 @@ public sealed class ModelRegistry : IDisposable
     /// <summary>Every version of the model served under <paramref name="name"/>.</summary>
     public bool TryGetVersions(string name, [MaybeNullWhen(false)] out ModelVersions versions) => _models.TryGetValue(name, out versions);
 
+    /// <summary>
+    /// The served version a request names, as TF Serving resolves it: the latest, a version number, or a label.
+    /// </summary>
+    /// <exception cref="RequestException">404 for a model or version not served, 400 for an unknown label (TF Serving's messages).</exception>
+    internal ServedModel Resolve(string name, long? version, string? label)
+    {
+        if (!_models.TryGetValue(name, out var versions))
+            throw new RequestException(404, $"Servable not found for request: {(version is { } v ? $"Specific({name}, {v})" : $"Latest({name})")}");
+        if (label is not null)
+        {
+            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
+                throw new RequestException(400, $"Unrecognized servable version label: {label}");
+            version = labelled;
+        }
+        if (version is not { } number) return versions.Latest;
+        return (number is >= 0 and <= int.MaxValue ? versions.Specific((int)number) : null)
+            ?? throw new RequestException(404, $"Servable not found for request: Specific({name}, {number})");
+    }
+
     /// <summary>Stops serving every model.</summary>
     public void Dispose()
     {

@@ -109,9 +109,11 @@ internal sealed class PredictRequest
         return new PredictRequest(false, rows, values);
     }
 
-    private static void CheckNames(JsonElement obj, IReadOnlyList<string> names, string where)
+    private static void CheckNames(JsonElement obj, IReadOnlyList<string> names, string where) =>
+        CheckNames(obj.EnumerateObject().Select(p => p.Name).ToArray(), names, where);
+
+    private static void CheckNames(string[] given, IReadOnlyList<string> names, string where)
     {
-        var given = obj.EnumerateObject().Select(p => p.Name).ToArray();
         var missing = names.Except(given).ToArray();
         var unknown = given.Except(names).ToArray();
         if (missing.Length > 0) throw Bad($"{where}: missing input(s) {string.Join(", ", missing.Select(m => $"\"{m}\""))}; the model's inputs are {string.Join(", ", names)}.");
@@ -135,18 +137,7 @@ internal sealed class PredictRequest
             {
                 if (element.ValueKind != JsonValueKind.Number)
                     throw Bad($"{where}: input \"{input}\" expects numbers ({dtype.KerasName()}) in rows of shape {shape}, but found {Describe(element)} inside the row.");
-                double number = element.GetDouble();
-                if (!double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
-                    throw Bad($"{where}: input \"{input}\" holds a value that is not a finite float32: {element.GetRawText()}.");
-                if (!dtype.IsFloating() && number != Math.Floor(number))
-                    throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received the non-integer {element.GetRawText()}.");
-                // Values travel as float32, exact for integers up to 2^24: refuse larger ones rather than round them.
-                if (!dtype.IsFloating() && Math.Abs(number) > LargestExactInteger)
-                    throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received {element.GetRawText()}, beyond ±{LargestExactInteger} (the largest integers this server carries exactly).");
-                // Keras's (TensorFlow's) wording for an index an Embedding cannot look up, at its place in the batch.
-                if (limit is int bound && (number < 0 || number >= bound))
-                    throw Bad($"{where}: input \"{input}\": indices[{string.Join(",", position)}] = {element.GetRawText()} is not in [0, {bound}).");
-                target.Add((float)number);
+                target.Add(Checked(element.GetDouble(), element.GetRawText(), dtype, limit, input, position, where));
                 return;
             }
             if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[depth])
@@ -159,6 +150,98 @@ internal sealed class PredictRequest
             }
         }
         Walk(value, 0);
+    }
+
+    /// <summary>
+    /// A gRPC <c>PredictRequest</c>'s inputs (TF Serving's <c>TensorProto</c>s, batch first), checked against the model
+    /// as a REST body is: names, dtypes, shapes, and every value. Values come from the typed list of the tensor's dtype
+    /// or from <c>tensor_content</c> (little-endian); a single value fills the whole shape, as TensorFlow reads it.
+    /// </summary>
+    public static PredictRequest FromTensors(IReadOnlyDictionary<string, Tensorflow.TensorProto> tensors, Model model)
+    {
+        var names = model.InputNames;
+        CheckNames([.. tensors.Keys], names, "inputs");
+        var limits = Limits.GetValue(model, m => m.Inputs.Select((input, i) => input.DType.IsFloating() ? null : m.IndexInputLimit(i)).ToArray());
+        var values = new float[names.Count][];
+        int rows = -1;
+        for (int i = 0; i < names.Count; i++)
+        {
+            var tensor = tensors[names[i]];
+            var rowShape = model.Inputs[i].Shape.Slice(1..);
+            var dtype = model.Inputs[i].DType;
+            string where = $"input \"{names[i]}\"";
+            if (!rowShape.IsFullyDefined)
+                throw Bad($"{where} has variable dimensions {rowShape.WithBatch(null)}; the server needs fixed ones.");
+            var dims = tensor.TensorShape?.Dim.Select(d => d.Size).ToArray() ?? [];
+            if (dims.Length != rowShape.Rank + 1 || dims[0] < 1 || !dims.Skip(1).SequenceEqual(rowShape.Select(d => (long)d!.Value)))
+                throw Bad($"{where} expects a tensor of shape {rowShape.WithBatch(null)} with at least one row, but received shape ({string.Join(", ", dims)}).");
+            if (dims[0] > int.MaxValue) throw Bad($"{where} holds {dims[0]} rows.");
+            if (rows >= 0 && dims[0] != rows)
+                throw Bad($"Input \"{names[i]}\" has {dims[0]} rows, but \"{names[0]}\" has {rows}: every input needs the same number of rows.");
+            rows = (int)dims[0];
+            long count = dims.Aggregate(1L, (p, d) => p * d);
+            var given = TensorValues(tensor, where);
+            if (given.Count != count && given.Count != 1)
+                throw Bad($"{where}: a tensor of shape ({string.Join(", ", dims)}) holds {count} values, but {given.Count} were sent.");
+            var flat = new float[count];
+            var position = new int[dims.Length];
+            for (long k = 0; k < count; k++)
+            {
+                long rest = k;
+                for (int d = dims.Length - 1; d >= 0; d--)
+                {
+                    position[d] = (int)(rest % dims[d]);
+                    rest /= dims[d];
+                }
+                double number = given.Count == 1 ? given[0] : given[(int)k];
+                flat[k] = Checked(number, number.ToString("R", System.Globalization.CultureInfo.InvariantCulture), dtype, limits[i], names[i], position, $"row {position[0]}");
+            }
+            values[i] = flat;
+        }
+        return new PredictRequest(false, rows, values);
+    }
+
+    /// <summary>A TensorProto's values as doubles, from the list its dtype uses or from its raw bytes.</summary>
+    private static IReadOnlyList<double> TensorValues(Tensorflow.TensorProto tensor, string where)
+    {
+        byte[] content = tensor.TensorContent.ToByteArray();
+        IReadOnlyList<double> Raw<T>(int size, Func<ReadOnlySpan<byte>, T> read, Func<T, double> widen) where T : struct
+        {
+            if (content.Length % size != 0) throw Bad($"{where}: tensor_content holds {content.Length} bytes, not a whole number of {size}-byte values.");
+            var result = new double[content.Length / size];
+            for (int k = 0; k < result.Length; k++) result[k] = widen(read(content.AsSpan(k * size, size)));
+            return result;
+        }
+        bool raw = !tensor.TensorContent.IsEmpty;
+        return tensor.Dtype switch
+        {
+            Tensorflow.DataType.DtFloat => raw ? Raw(4, System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian, v => v) : [.. tensor.FloatVal.Select(v => (double)v)],
+            Tensorflow.DataType.DtDouble => raw ? Raw(8, System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian, v => v) : [.. tensor.DoubleVal],
+            Tensorflow.DataType.DtInt32 or Tensorflow.DataType.DtInt16 or Tensorflow.DataType.DtInt8 or Tensorflow.DataType.DtUint8 when !raw => [.. tensor.IntVal.Select(v => (double)v)],
+            Tensorflow.DataType.DtInt32 => Raw(4, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian, v => v),
+            Tensorflow.DataType.DtInt64 => raw ? Raw(8, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian, v => v) : [.. tensor.Int64Val.Select(v => (double)v)],
+            Tensorflow.DataType.DtString => throw Bad($"{where} received a DT_STRING tensor; this model has no string input (it takes numbers)."),
+            var other => throw Bad($"{where} received a tensor of dtype {Tensorflow.TypesReflection.Descriptor.EnumTypes[0].FindValueByNumber((int)other)?.Name ?? ((int)other).ToString()}; send DT_FLOAT, DT_DOUBLE, DT_INT32 or DT_INT64."),
+        };
+    }
+
+    /// <summary>
+    /// One value of an input, checked as the model will take it: a finite float32; for an integer input, an integer
+    /// float32 carries exactly, within the Embedding's range where it feeds one (at <paramref name="position"/> in the batch).
+    /// </summary>
+    private static float Checked(double number, string raw, DType dtype, int? limit, string input, int[] position, string where)
+    {
+        if (!double.IsFinite(number) || Math.Abs(number) > float.MaxValue)
+            throw Bad($"{where}: input \"{input}\" holds a value that is not a finite float32: {raw}.");
+        if (!dtype.IsFloating() && number != Math.Floor(number))
+            throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received the non-integer {raw}.");
+        // Values travel as float32, exact for integers up to 2^24: refuse larger ones rather than round them.
+        if (!dtype.IsFloating() && Math.Abs(number) > LargestExactInteger)
+            throw Bad($"{where}: input \"{input}\" has dtype {dtype.KerasName()}, but received {raw}, beyond ±{LargestExactInteger} (the largest integers this server carries exactly).");
+        // Keras's (TensorFlow's) wording for an index an Embedding cannot look up, at its place in the batch.
+        if (limit is int bound && (number < 0 || number >= bound))
+            throw Bad($"{where}: input \"{input}\": indices[{string.Join(",", position)}] = {raw} is not in [0, {bound}).");
+        return (float)number;
     }
 
     /// <summary>Says what a JSON value looks like: its nested-array shape (following first elements) or its kind.</summary>

@@ -32,6 +32,7 @@ public static class ServingEndpoints
         configure?.Invoke(options);
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton(new ModelRegistration(name, path, options));
+        services.AddGrpc();
         return services;
     }
 
@@ -43,6 +44,8 @@ public static class ServingEndpoints
         endpoints.MapGet("/v1/models", (HttpRequest request, ModelRegistry registry) => Get(request, registry));
         endpoints.MapGet("/v1/models/{**path}", (HttpRequest request, ModelRegistry registry) => Get(request, registry));
         endpoints.MapPost("/v1/models/{**path}", PredictAsync);
+        endpoints.MapGrpcService<Grpc.PredictionGrpcService>();
+        endpoints.MapGrpcService<Grpc.ModelStatusGrpcService>();
         return endpoints;
     }
 
@@ -58,29 +61,23 @@ public static class ServingEndpoints
     private static Target TargetOf(Match match) => new(match.Groups[1].Value,
         match.Groups[2].Success ? match.Groups[2].Value : null, match.Groups[3].Success ? match.Groups[3].Value : null);
 
-    /// <summary>
-    /// The served version a request names, as TF Serving resolves it: <c>Latest</c>, <c>Specific(name, v)</c>, or a label;
-    /// the error answer when there is none.
-    /// </summary>
+    /// <summary>The served version a request names (<see cref="ModelRegistry.Resolve"/>), or the error answer.</summary>
     private static (ServedModel? Served, IResult? Error) Resolve(Target target, ModelRegistry registry)
     {
-        if (!registry.TryGetVersions(target.Name, out var versions))
-            return (null, Error(404, $"Servable not found for request: {(target.Version is { } v ? $"Specific({target.Name}, {v})" : $"Latest({target.Name})")}"));
-        int version;
-        if (target.Label is { } label)
+        long? version = null;
+        if (target.Version is { } digits)
         {
-            if (!versions.Options.VersionLabels.TryGetValue(label, out version))
-                return (null, Error(400, $"Unrecognized servable version label: {label}"));
+            if (!long.TryParse(digits, out long number)) return (null, Error(404, $"Servable not found for request: Specific({target.Name}, {digits})"));
+            version = number;
         }
-        else if (target.Version is { } number)
+        try
         {
-            if (!int.TryParse(number, out version))
-                return (null, Error(404, $"Servable not found for request: Specific({target.Name}, {number})"));
+            return (registry.Resolve(target.Name, version, target.Label), null);
         }
-        else return (versions.Latest, null);
-        return versions.Specific(version) is { } served
-            ? (served, null)
-            : (null, Error(404, $"Servable not found for request: Specific({target.Name}, {version})"));
+        catch (RequestException e)
+        {
+            return (null, Error(e.Status, e.Message));
+        }
     }
 
     /// <summary>GET: a model's status (all its versions, or one) or one version's metadata.</summary>
@@ -126,22 +123,18 @@ public static class ServingEndpoints
     /// </summary>
     private static IResult Metadata(ServedModel served)
     {
-        var model = served.Model;
-        JsonObject Tensors(IEnumerable<(string Key, string TensorName, KerasTensor Tensor)> tensors) => new(tensors.Select(t =>
+        JsonObject Tensors(IEnumerable<SignatureTensor> tensors) => new(tensors.Select(t =>
             KeyValuePair.Create(t.Key, (JsonNode?)new JsonObject
             {
-                ["dtype"] = t.Tensor.DType switch
-                {
-                    DType.Float32 => "DT_FLOAT", DType.Float64 => "DT_DOUBLE", DType.Float16 => "DT_HALF",
-                    var other => "DT_" + other.KerasName().ToUpperInvariant(),
-                },
+                ["dtype"] = t.DataType,
                 ["tensor_shape"] = new JsonObject
                 {
-                    ["dim"] = new JsonArray(t.Tensor.Shape.Select(d => (JsonNode)new JsonObject { ["size"] = (d ?? -1).ToString(), ["name"] = "" }).ToArray()),
+                    ["dim"] = new JsonArray([.. t.Dimensions.Select(d => (JsonNode)new JsonObject { ["size"] = d.ToString(), ["name"] = "" })]),
                     ["unknown_rank"] = false,
                 },
                 ["name"] = t.TensorName,
             })));
+        var model = served.Model;
         return Results.Json(new JsonObject
         {
             ["model_spec"] = new JsonObject { ["name"] = served.Name, ["signature_name"] = "", ["version"] = served.Version.ToString() },
@@ -153,9 +146,9 @@ public static class ServingEndpoints
                     {
                         [PredictRequest.ServingSignature] = new JsonObject
                         {
-                            ["inputs"] = Tensors(model.InputNames.Zip(model.Inputs).Select(p => (p.First, $"serving_default_{p.First}:0", p.Second))),
-                            ["outputs"] = Tensors(model.OutputNames.Zip(model.Outputs).Select((p, i) => (p.First, $"StatefulPartitionedCall:{i}", p.Second))),
-                            ["method_name"] = "tensorflow/serving/predict",
+                            ["inputs"] = Tensors(SignatureTensor.Inputs(model)),
+                            ["outputs"] = Tensors(SignatureTensor.Outputs(model)),
+                            ["method_name"] = SignatureTensor.PredictMethod,
                         },
                     },
                 },

@@ -359,14 +359,15 @@ public class ServerTests
 
     /// <summary>
     /// Over real HTTP (Kestrel): a body shorter than its Content-Length, or malformed chunks, is the client's mistake —
-    /// a 400, never a 5xx — and the server answers the next request.
+    /// a 400, never a 5xx — and the server answers the next request; and gRPC answers on its own port (HTTP/2 without TLS).
     /// </summary>
     [Test]
     public async Task BrokenBodiesAreFourHundreds()
     {
         int port = 18600 + Environment.ProcessId % 300;
         string server = typeof(TfFunctional.Server.ServerAssembly).Assembly.Location;
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [server, "--model", $"twitter={_twitter}", "--port", port.ToString(), "--engine", "libtorch"])
+        int grpcPort = port + 300;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [server, "--model", $"twitter={_twitter}", "--rest_api_port", port.ToString(), "--port", grpcPort.ToString(), "--engine", "libtorch"])
         { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
         process.BeginOutputReadLine();
@@ -404,6 +405,11 @@ public class ServerTests
             Assert.That(shortBody, Does.Match("^HTTP/1.1 4[0-9][0-9]"), "a body shorter than its Content-Length");
             var (code, _) = await Post(client, "twitter", RowBody(0));
             Assert.That(code, Is.EqualTo(HttpStatusCode.OK), "the server answers on");
+
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var status = await new Tensorflow.Serving.ModelService.ModelServiceClient(channel)
+                .GetModelStatusAsync(new Tensorflow.Serving.GetModelStatusRequest { ModelSpec = new Tensorflow.Serving.ModelSpec { Name = "twitter" } });
+            Assert.That(status.ModelVersionStatus.Single().State, Is.EqualTo(Tensorflow.Serving.ModelVersionStatus.Types.State.Available), "gRPC on its port");
         }
         finally
         {

@@ -11,7 +11,7 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
     public static async Task<LoadRun> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections, TimeSpan duration, int port)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", serverProject, "-c", "Release", "--no-build", "--",
-            "--model", $"twitter={modelPath}", "--port", port.ToString(), "--max-batch", maxBatch.ToString(), "--engine", engine,
+            "--model", $"twitter={modelPath}", "--rest_api_port", port.ToString(), "--port", "0", "--max-batch", maxBatch.ToString(), "--engine", engine,
             .. batching ? Array.Empty<string>() : ["--no-batching"]])
         {
             RedirectStandardOutput = true,

@@ -1,7 +1,7 @@
 using TfFunctional;
 using TfFunctional.Serving;
 
-// dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--port 8501]
+// dotnet run --project tools/Server -c Release -- --model twitter=path/to/twitter.keras [--model other=...] [--rest_api_port 8501] [--port 8500]
 //     [--max-batch 32] [--batch-timeout-ms 2] [--batch-threads <cores>] [--intra-op-threads 1] [--no-batching]
 //     [--engine auto|onnxruntime|libtorch]   (auto: ONNX Runtime when the model exports to ONNX, else libtorch)
 //     [--max-rows 4096]   (rows one request may hold; more is a 413)
@@ -15,7 +15,8 @@ const string Usage = """
       --model_base_path path
       --model_config_file f    TF Serving's model config (text format: model_config_list, version policies, labels)
       --file_system_poll_wait_seconds 1   how often base paths are scanned for new versions (0: at start-up only)
-      --port 8501              the port on 127.0.0.1
+      --rest_api_port 8501     the REST API's port on 127.0.0.1 (as TF Serving's flag)
+      --port 8500              the gRPC API's port on 127.0.0.1 (TF Serving's PredictionService, ModelService; 0: none)
       --engine auto            auto (ONNX Runtime when the model exports), onnxruntime or libtorch
       --max-batch 32           rows one gathered Predict call takes
       --batch-timeout-ms 2     how long the first request of a batch waits for others
@@ -25,7 +26,7 @@ const string Usage = """
       --intra-op-threads 1     kernel threads per Predict
       --help                   this text
     """;
-string[] valued = ["--model", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+string[] valued = ["--model", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(Usage);
@@ -90,7 +91,8 @@ if (models.Count == 0)
 }
 double pollSeconds = Option("--file_system_poll_wait_seconds") is { } poll
     ? double.Parse(poll, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("FileSystemPollSeconds", 1.0);
-int port = Option("--port") is { } p ? int.Parse(p) : builder.Configuration.GetValue("Port", 8501);
+int restPort = Option("--rest_api_port") is { } r ? int.Parse(r) : builder.Configuration.GetValue("RestApiPort", 8501);
+int grpcPort = Option("--port") is { } g ? int.Parse(g) : builder.Configuration.GetValue("Port", 8500);
 int maxBatch = Option("--max-batch") is { } m ? int.Parse(m) : builder.Configuration.GetValue("MaxBatch", 32);
 double timeoutMs = Option("--batch-timeout-ms") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("BatchTimeoutMs", 2.0);
 bool batching = !args.Contains("--no-batching") && builder.Configuration.GetValue("Batching", true);
@@ -125,8 +127,13 @@ foreach (var entry in models)
         options.Engine = engine;
         options.MaxRowsPerRequest = Option("--max-rows") is { } rows ? int.Parse(rows) : builder.Configuration.GetValue("MaxRowsPerRequest", options.MaxRowsPerRequest);
     });
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes);
-if (Option("--port") is not null || builder.Configuration["Port"] is not null) builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes;
+    // REST on HTTP/1.1 and 2; gRPC needs HTTP/2 without TLS (h2c), which a port only speaks when it speaks nothing else.
+    kestrel.Listen(System.Net.IPAddress.Loopback, restPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2);
+    if (grpcPort > 0) kestrel.Listen(System.Net.IPAddress.Loopback, grpcPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+});
 var app = builder.Build();
 app.MapKerasServing();
 // Load every model before the first request, so a bad file fails at start-up.
@@ -140,7 +147,7 @@ catch (Exception e) when (e is TfFunctional.Saving.KerasFormatException or IOExc
     Console.Error.WriteLine($"error: {e.Message}");
     return 3;
 }
-Console.WriteLine($"Serving {string.Join(", ", registry.Names)} (batching {(batching ? $"on, up to {maxBatch} rows / {timeoutMs} ms" : "off")})");
+Console.WriteLine($"Serving {string.Join(", ", registry.Names)} on REST port {restPort}{(grpcPort > 0 ? $" and gRPC port {grpcPort}" : "")} (batching {(batching ? $"on, up to {maxBatch} rows / {timeoutMs} ms" : "off")})");
 app.Run();
 return 0;
 
