@@ -36,6 +36,14 @@ public sealed class KerasModelOptions
     /// <summary>Whether a replaced model file is loaded and swapped in while serving.</summary>
     public bool WatchFile { get; set; } = true;
 
+    /// <summary>
+    /// Checks a model file before this process loads it (for a hot reload or a new version): returns null when the file
+    /// may be loaded, or why not. A file can do what no exception reports (exhaust the stack or memory, crash native
+    /// code), so tools/Server checks each candidate in a child process that loads it and exits; null here loads
+    /// candidates directly.
+    /// </summary>
+    public Func<string, string?>? CandidateCheck { get; set; }
+
     /// <summary>For a model given as a base path (numbered version folders): which versions are served.</summary>
     public VersionPolicy VersionPolicy { get; set; } = VersionPolicy.Latest();
 

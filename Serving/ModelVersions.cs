@@ -38,7 +38,7 @@ public sealed class ModelVersions : IDisposable
             _single = new ServedModel(name, Path, options, logger);
             return;
         }
-        Poll();
+        Poll(startingUp: true);
         if (_versions.IsEmpty)
         {
             string failures = string.Join("; ", _failed.OrderByDescending(f => f.Key).Select(f => $"version {f.Key}: {f.Value.Error}"));
@@ -46,7 +46,7 @@ public sealed class ModelVersions : IDisposable
                 ": it holds no numbered version folder (models/name/1/model.keras, ...)."));
         }
         if (options.FileSystemPollInterval > TimeSpan.Zero)
-            _poll = new Timer(_ => Poll(), null, options.FileSystemPollInterval, options.FileSystemPollInterval);
+            _poll = new Timer(_ => Poll(startingUp: false), null, options.FileSystemPollInterval, options.FileSystemPollInterval);
     }
 
     /// <summary>The model's name in URLs.</summary>
@@ -80,8 +80,14 @@ public sealed class ModelVersions : IDisposable
         return [.. statuses.OrderByDescending(s => s.Item1)];
     }
 
-    /// <summary>Scans the base path once: loads the versions the policy wants, unloads those it no longer wants.</summary>
-    public void Poll()
+    /// <summary>
+    /// Scans the base path once: loads the versions the policy wants, unloads those it no longer wants. While serving,
+    /// each new version passes <see cref="KerasModelOptions.CandidateCheck"/> first; at start-up nothing is served yet,
+    /// so versions load directly (as a model file given alone does).
+    /// </summary>
+    public void Poll() => Poll(startingUp: false);
+
+    private void Poll(bool startingUp)
     {
         if (_single is not null) return;
         lock (_pollGate)
@@ -110,7 +116,9 @@ public sealed class ModelVersions : IDisposable
                 if (_failed.TryGetValue(version, out var failure) && failure.Stamp == stamp) return false;   // tried, unchanged since
                 try
                 {
-                    loaded[version] = new ServedModel(Name, ModelFileIn(folder), Options, _logger, version);
+                    string file = ModelFileIn(folder);
+                    if (!startingUp && Options.CandidateCheck?.Invoke(file) is { } refused) throw new KerasFormatException(refused);
+                    loaded[version] = new ServedModel(Name, file, Options, _logger, version);
                     _failed.Remove(version);
                     ServingMetrics.Reloads.WithLabels(Name, "loaded").Inc();
                     _logger?.LogInformation("Model {Name}: version {Version} loaded from {Folder}", Name, version, folder);

@@ -83,6 +83,7 @@ public sealed class ServedModel : IDisposable
     {
         try
         {
+            if (Options.CandidateCheck?.Invoke(Path) is { } refused) throw new Saving.KerasFormatException(refused);
             var fresh = Load();
             var old = Interlocked.Exchange(ref _current, fresh);
             old.Retire();

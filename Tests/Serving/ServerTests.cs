@@ -341,6 +341,21 @@ public class ServerTests
         .Where(l => l.StartsWith("tffunctional_errors_total{", StringComparison.Ordinal) && l.Contains("model=\"twitter\"") && l.Contains("kind=\"internal\""))
         .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Sum();
 
+    /// <summary>
+    /// A candidate file is loaded in a child process before the server loads it: a good file passes, a broken one is
+    /// refused with the loader's own message, and the cost of a check is measured.
+    /// </summary>
+    [Test]
+    public void CandidatesAreCheckedInAChildProcess()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(TfFunctional.Server.CandidateCheck.InChildProcess(_twitter), Is.Null);
+        TestContext.Out.WriteLine($"checking {Path.GetFileName(_twitter)} in a child process took {clock.ElapsedMilliseconds} ms");
+        string broken = Path.Combine(_folder, "broken-candidate.keras");
+        File.WriteAllBytes(broken, [0x50, 0x4B, 0x03, 0x04, 1, 2, 3]);
+        Assert.That(TfFunctional.Server.CandidateCheck.InChildProcess(broken), Does.Contain("broken-candidate.keras is not a .keras file"));
+    }
+
     /// <summary>The server's command line: --help answers, a mistake exits 2 with a message instead of an exception.</summary>
     [TestCase("--help", 0, "usage: dotnet run --project tools/Server")]
     [TestCase("--bogus", 2, "error: unknown option --bogus")]

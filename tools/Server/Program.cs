@@ -27,6 +27,7 @@ const string Usage = """
       --help                   this text
     """;
 string[] valued = ["--model", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+if (args.Length == 2 && args[0] == TfFunctional.Server.CandidateCheck.Flag) return TfFunctional.Server.CandidateCheck.Run(args[1]);
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(Usage);
@@ -117,6 +118,8 @@ foreach (var entry in models)
     builder.Services.AddKerasModel(entry.Name, entry.BasePath, options =>
     {
         options.VersionPolicy = entry.VersionPolicy;
+        // Hot reloads and new versions are loaded in a child process first: no file can take the server down.
+        options.CandidateCheck = builder.Configuration.GetValue("CheckCandidates", true) ? TfFunctional.Server.CandidateCheck.InChildProcess : null;
         options.VersionLabels = new Dictionary<string, int>(entry.VersionLabels);
         options.FileSystemPollInterval = TimeSpan.FromSeconds(pollSeconds);
         options.EnableBatching = batching;
