@@ -40,6 +40,9 @@ public sealed class ModelRegistry : IDisposable
         return model is not null;
     }
 
+    /// <summary>Whether every model has a version serving (readiness: a base path emptied of versions makes this false).</summary>
+    public bool Ready => _models.Values.All(m => m.Latest is not null);
+
     /// <summary>Every version of the model served under <paramref name="name"/>.</summary>
     public bool TryGetVersions(string name, [MaybeNullWhen(false)] out ModelVersions versions) => _models.TryGetValue(name, out versions);
 
@@ -57,7 +60,8 @@ public sealed class ModelRegistry : IDisposable
                 throw new RequestException(400, $"Unrecognized servable version label: {label}");
             version = labelled;
         }
-        if (version is not { } number) return versions.Latest;
+        if (version is not { } number)
+            return versions.Latest ?? throw new RequestException(404, $"Servable not found for request: Latest({name})");
         return (number is >= 0 and <= int.MaxValue ? versions.Specific((int)number) : null)
             ?? throw new RequestException(404, $"Servable not found for request: Specific({name}, {number})");
     }

@@ -61,8 +61,8 @@ public sealed class ModelVersions : IDisposable
     /// <summary>The versions being served, lowest first.</summary>
     public IReadOnlyList<ServedModel> Serving => _single is { } single ? [single] : [.. Volatile.Read(ref _versions).Values];
 
-    /// <summary>The highest version served (TF Serving's <c>Latest</c>).</summary>
-    public ServedModel Latest => _single ?? Volatile.Read(ref _versions).Values.Last();
+    /// <summary>The highest version served (TF Serving's <c>Latest</c>); null when the base path no longer holds one that loads.</summary>
+    public ServedModel? Latest => _single ?? Volatile.Read(ref _versions).Values.LastOrDefault();
 
     /// <summary>The version numbered <paramref name="version"/>, if it is served.</summary>
     public ServedModel? Specific(int version) => _single is { } single

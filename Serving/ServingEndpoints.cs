@@ -15,7 +15,8 @@ namespace TfFunctional.Serving;
 /// <summary>
 /// Registers Keras models in an ASP.NET Core app and maps TF Serving's REST API: <c>POST /v1/models/{name}:predict</c>,
 /// <c>GET /v1/models/{name}</c> (status), <c>GET /v1/models/{name}/metadata</c>, each also under
-/// <c>/versions/{version}</c> and <c>/labels/{label}</c>, plus <c>/healthz</c> and Prometheus <c>/metrics</c>.
+/// <c>/versions/{version}</c> and <c>/labels/{label}</c>, plus <c>/healthz</c> (liveness), <c>/readyz</c> (readiness)
+/// and Prometheus <c>/metrics</c>.
 /// </summary>
 public static class ServingEndpoints
 {
@@ -39,7 +40,11 @@ public static class ServingEndpoints
     /// <summary>Maps the REST API of every registered model.</summary>
     public static IEndpointRouteBuilder MapKerasServing(this IEndpointRouteBuilder endpoints)
     {
+        // Liveness: the process answers. Readiness: every model has a version to serve (models load before the first request).
         endpoints.MapGet("/healthz", (ModelRegistry registry) => Results.Json(new { status = "ok", models = registry.Names }));
+        endpoints.MapGet("/readyz", (ModelRegistry registry) => registry.Ready
+            ? Results.Json(new { status = "ready", models = registry.Names })
+            : Results.Json(new { status = "not ready", waiting_for = registry.Names.Where(n => registry.TryGetVersions(n, out var v) && v.Latest is null) }, statusCode: 503));
         endpoints.MapMetrics("/metrics");
         endpoints.MapGet("/v1/models", (HttpRequest request, ModelRegistry registry) => Get(request, registry));
         endpoints.MapGet("/v1/models/{**path}", (HttpRequest request, ModelRegistry registry) => Get(request, registry));

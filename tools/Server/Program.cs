@@ -15,8 +15,9 @@ const string Usage = """
       --model_base_path path
       --model_config_file f    TF Serving's model config (text format: model_config_list, version policies, labels)
       --file_system_poll_wait_seconds 1   how often base paths are scanned for new versions (0: at start-up only)
-      --rest_api_port 8501     the REST API's port on 127.0.0.1 (as TF Serving's flag)
-      --port 8500              the gRPC API's port on 127.0.0.1 (TF Serving's PredictionService, ModelService; 0: none)
+      --rest_api_port 8501     the REST API's port (as TF Serving's flag)
+      --port 8500              the gRPC API's port (TF Serving's PredictionService, ModelService; 0: none)
+      --host 127.0.0.1         the address both listen on (0.0.0.0 in a container)
       --engine auto            auto (ONNX Runtime when the model exports), onnxruntime or libtorch
       --max-batch 32           rows one gathered Predict call takes
       --batch-timeout-ms 2     how long the first request of a batch waits for others
@@ -24,10 +25,25 @@ const string Usage = """
       --no-batching            run each request alone
       --max-rows 4096          rows one request may hold (more is a 413)
       --intra-op-threads 1     kernel threads per Predict
+      --probe url              GET url and exit 0 on a 2xx (a container health check without curl)
       --help                   this text
     """;
-string[] valued = ["--model", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+string[] valued = ["--model", "--host", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
 if (args.Length == 2 && args[0] == TfFunctional.Server.CandidateCheck.Flag) return TfFunctional.Server.CandidateCheck.Run(args[1]);
+// A container's health check without curl: GET the URL, exit 0 on a 2xx.
+if (args.Length == 2 && args[0] == "--probe")
+{
+    try
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        return (await probe.GetAsync(args[1])).IsSuccessStatusCode ? 0 : 1;
+    }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+}
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(Usage);
@@ -42,7 +58,7 @@ for (int i = 0; i < args.Length; i++)
             Console.Error.WriteLine($"error: {args[i]} needs a value\n\n{Usage}");
             return 2;
         }
-        bool numeric = args[i] is not ("--model" or "--engine" or "--model_name" or "--model_base_path" or "--model_config_file");
+        bool numeric = args[i] is not ("--model" or "--host" or "--engine" or "--model_name" or "--model_base_path" or "--model_config_file");
         if (numeric && !double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             Console.Error.WriteLine($"error: {args[i]} takes a number, not '{args[i + 1]}'");
@@ -94,6 +110,12 @@ double pollSeconds = Option("--file_system_poll_wait_seconds") is { } poll
     ? double.Parse(poll, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("FileSystemPollSeconds", 1.0);
 int restPort = Option("--rest_api_port") is { } r ? int.Parse(r) : builder.Configuration.GetValue("RestApiPort", 8501);
 int grpcPort = Option("--port") is { } g ? int.Parse(g) : builder.Configuration.GetValue("Port", 8500);
+string hostText = Option("--host") ?? builder.Configuration.GetValue("Host", "127.0.0.1")!;
+if (!System.Net.IPAddress.TryParse(hostText, out var host))
+{
+    Console.Error.WriteLine($"error: --host takes an IP address (127.0.0.1, 0.0.0.0, ::), not '{hostText}'");
+    return 2;
+}
 int maxBatch = Option("--max-batch") is { } m ? int.Parse(m) : builder.Configuration.GetValue("MaxBatch", 32);
 double timeoutMs = Option("--batch-timeout-ms") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : builder.Configuration.GetValue("BatchTimeoutMs", 2.0);
 bool batching = !args.Contains("--no-batching") && builder.Configuration.GetValue("Batching", true);
@@ -134,8 +156,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.Limits.MaxRequestBodySize = ServingEndpoints.MaxRequestBytes;
     // REST on HTTP/1.1 and 2; gRPC needs HTTP/2 without TLS (h2c), which a port only speaks when it speaks nothing else.
-    kestrel.Listen(System.Net.IPAddress.Loopback, restPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2);
-    if (grpcPort > 0) kestrel.Listen(System.Net.IPAddress.Loopback, grpcPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+    kestrel.Listen(host, restPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2);
+    if (grpcPort > 0) kestrel.Listen(host, grpcPort, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
 });
 var app = builder.Build();
 app.MapKerasServing();
@@ -154,9 +176,10 @@ Console.WriteLine($"Serving {string.Join(", ", registry.Names)} on REST port {re
 app.Run();
 return 0;
 
+// A flag given twice takes its last value (so a container's arguments can override its defaults).
 string? Option(string flag)
 {
-    int index = Array.IndexOf(args, flag);
+    int index = Array.LastIndexOf(args, flag);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
