@@ -5,30 +5,28 @@ namespace TfFunctional;
 /// <summary>The entry points of the Keras API: <c>Keras.Input</c>, <c>Keras.Layers.Concatenate(...)</c>, <c>Keras.ClearSession()</c>.</summary>
 public static partial class Keras
 {
-    /// <summary>Creates a symbolic input of <paramref name="shape"/> (without the batch dimension), as <c>keras.Input</c>.</summary>
-    public static KerasTensor Input(int?[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+    /// <summary>
+    /// Creates a symbolic input of <paramref name="shape"/> (without the batch dimension), as <c>keras.Input</c>;
+    /// <paramref name="dtype"/> as a <see cref="DType"/> or by name (<c>dtype: "int32"</c>), float32 by default.
+    /// </summary>
+    public static KerasTensor Input(int?[] shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         new InputLayer(shape, batchSize, dtype, name).Tensor;
 
-    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from the fully known dimensions an <c>int[]</c> holds.</summary>
-    public static KerasTensor Input(int[] shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from the fully known dimensions an <c>int[]</c> holds.</summary>
+    public static KerasTensor Input(int[] shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         Input(shape.Select(d => (int?)d).ToArray(), dtype, name, batchSize);
 
-    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python pair as written: <c>Keras.Input(shape: (28, 28))</c>.</summary>
-    public static KerasTensor Input((int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python pair as written: <c>Keras.Input(shape: (28, 28))</c>.</summary>
+    public static KerasTensor Input((int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         Input([shape.Item1, shape.Item2], dtype, name, batchSize);
 
-    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python triple as written: <c>Keras.Input(shape: (28, 28, 1))</c>.</summary>
-    public static KerasTensor Input((int, int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python triple as written: <c>Keras.Input(shape: (28, 28, 1))</c>.</summary>
+    public static KerasTensor Input((int, int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         Input([shape.Item1, shape.Item2, shape.Item3], dtype, name, batchSize);
 
-    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, from a Python 4-tuple as written (video frames: <c>(16, 64, 64, 3)</c>).</summary>
-    public static KerasTensor Input((int, int, int, int) shape, DType dtype = DType.Float32, string? name = null, int? batchSize = null) =>
+    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python 4-tuple as written (video frames: <c>(16, 64, 64, 3)</c>).</summary>
+    public static KerasTensor Input((int, int, int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         Input([shape.Item1, shape.Item2, shape.Item3, shape.Item4], dtype, name, batchSize);
-
-    /// <summary>As <see cref="Input(int?[], DType, string?, int?)"/>, with the dtype by its Keras name (<c>"int32"</c>).</summary>
-    /// <exception cref="ArgumentException">Not a dtype Keras knows.</exception>
-    public static KerasTensor Input(int?[] shape, string dtype, string? name = null, int? batchSize = null) =>
-        Input(shape, DTypes.Parse(dtype), name, batchSize);
 
     /// <summary>Resets the automatic layer names, so the next Dense is <c>dense</c> again.</summary>
     public static void ClearSession() => Naming.Reset();

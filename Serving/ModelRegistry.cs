@@ -66,6 +66,26 @@ public sealed class ModelRegistry : IDisposable
             ?? throw new RequestException(404, $"Servable not found for request: Specific({name}, {number})");
     }
 
+    /// <summary>
+    /// A model's version statuses as TF Serving's GetModelStatus answers them: every version, or the one a number or a
+    /// label names.
+    /// </summary>
+    /// <exception cref="RequestException">404 for a model or version not known, 400 for an unknown label (TF Serving's messages).</exception>
+    internal IReadOnlyList<(int Version, string State, string ErrorCode, string ErrorMessage)> Statuses(string name, long? version, string? label)
+    {
+        if (!_models.TryGetValue(name, out var versions)) throw new RequestException(404, $"Could not find any versions of model {name}");
+        if (label is not null)
+        {
+            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
+                throw new RequestException(400, $"Unrecognized servable version label: {label}");
+            version = labelled;
+        }
+        var statuses = versions.Statuses();
+        if (version is not { } number) return statuses;
+        var one = statuses.Where(s => s.Version == number).ToArray();
+        return one.Length > 0 ? one : throw new RequestException(404, $"Could not find version {number} of model {name}");
+    }
+
     /// <summary>Stops serving every model.</summary>
     public void Dispose()
     {

@@ -23,6 +23,8 @@ public sealed class ModelVersions : IDisposable
     private readonly object _pollGate = new();
     private ImmutableSortedDictionary<int, ServedModel> _versions = ImmutableSortedDictionary<int, ServedModel>.Empty;
     private readonly Dictionary<int, (DateTime Stamp, string Error)> _failed = [];
+    // What status requests read: a copy made after each scan, so that they never wait for a version that is loading.
+    private ImmutableDictionary<int, string> _failures = ImmutableDictionary<int, string>.Empty;
     private bool _disposed;
 
     /// <summary>Loads the model at <paramref name="path"/> (a file, or a base path of version folders).</summary>
@@ -46,7 +48,7 @@ public sealed class ModelVersions : IDisposable
                 ": it holds no numbered version folder (models/name/1/model.keras, ...)."));
         }
         if (options.FileSystemPollInterval > TimeSpan.Zero)
-            _poll = new Timer(_ => Poll(startingUp: false), null, options.FileSystemPollInterval, options.FileSystemPollInterval);
+            _poll = new Timer(_ => PollSafely(), null, options.FileSystemPollInterval, options.FileSystemPollInterval);
     }
 
     /// <summary>The model's name in URLs.</summary>
@@ -75,8 +77,7 @@ public sealed class ModelVersions : IDisposable
         if (_single is { } single) return [(single.Version, "AVAILABLE", "OK", single.LastReloadError ?? "")];
         var versions = Volatile.Read(ref _versions);
         List<(int, string, string, string)> statuses = [.. versions.Keys.Select(v => (v, "AVAILABLE", "OK", ""))];
-        lock (_pollGate)
-            statuses.AddRange(_failed.Where(f => !versions.ContainsKey(f.Key)).Select(f => (f.Key, "END", "UNKNOWN", f.Value.Error)));
+        statuses.AddRange(Volatile.Read(ref _failures).Where(f => !versions.ContainsKey(f.Key)).Select(f => (f.Key, "END", "UNKNOWN", f.Value)));
         return [.. statuses.OrderByDescending(s => s.Item1)];
     }
 
@@ -86,6 +87,19 @@ public sealed class ModelVersions : IDisposable
     /// so versions load directly (as a model file given alone does).
     /// </summary>
     public void Poll() => Poll(startingUp: false);
+
+    // On the timer's thread an exception would end the process: whatever a scan meets is logged, and the next scan tries again.
+    private void PollSafely()
+    {
+        try
+        {
+            Poll(startingUp: false);
+        }
+        catch (Exception e)
+        {
+            _logger?.LogError(e, "Model {Name}: scanning {Path} failed; the versions served are unchanged", Name, Path);
+        }
+    }
 
     private void Poll(bool startingUp)
     {
@@ -100,7 +114,7 @@ public sealed class ModelVersions : IDisposable
                     .Select(d => (Ok: int.TryParse(System.IO.Path.GetFileName(d), out int v) && v >= 0, Version: v, Folder: d))
                     .Where(f => f.Ok).Select(f => (f.Version, f.Folder)).OrderByDescending(f => f.Version)];
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _logger?.LogError("Model {Name}: cannot read the base path {Path}: {Error}", Name, Path, e.Message);
                 return;
@@ -108,6 +122,7 @@ public sealed class ModelVersions : IDisposable
             var current = _versions;
             var loaded = new Dictionary<int, ServedModel>();
             var folders = found.ToDictionary(f => f.Version, f => f.Folder);
+            foreach (int gone in _failed.Keys.Where(v => !folders.ContainsKey(v)).ToArray()) _failed.Remove(gone);   // its folder was removed
             bool Loads(int version)
             {
                 if (current.ContainsKey(version)) return true;
@@ -136,6 +151,7 @@ public sealed class ModelVersions : IDisposable
             var next = ImmutableSortedDictionary.CreateRange(chosen.Select(v =>
                 KeyValuePair.Create(v, current.TryGetValue(v, out var served) ? served : loaded[v])));
             Volatile.Write(ref _versions, next);
+            Volatile.Write(ref _failures, _failed.ToImmutableDictionary(f => f.Key, f => f.Value.Error));
             // Loaded but not chosen (a policy that stopped early never loads those); and the versions no longer wanted.
             foreach (var (version, served) in loaded.Where(l => !chosen.Contains(l.Key))) served.Dispose();
             foreach (var (version, served) in current.Where(c => !chosen.Contains(c.Key)))

@@ -56,7 +56,7 @@ internal sealed class PredictRequest
         var names = model.InputNames;
         var rowShapes = model.Inputs.Select(i => i.Shape.Slice(1..)).ToArray();
         var dtypes = model.Inputs.Select(i => i.DType).ToArray();
-        var limits = Limits.GetValue(model, m => m.Inputs.Select((input, i) => input.DType.IsFloating() ? null : m.IndexInputLimit(i)).ToArray());
+        var limits = LimitsOf(model);
         if (hasInstances)
         {
             if (instances.ValueKind != JsonValueKind.Array || instances.GetArrayLength() == 0)
@@ -161,7 +161,7 @@ internal sealed class PredictRequest
     {
         var names = model.InputNames;
         CheckNames([.. tensors.Keys], names, "inputs");
-        var limits = Limits.GetValue(model, m => m.Inputs.Select((input, i) => input.DType.IsFloating() ? null : m.IndexInputLimit(i)).ToArray());
+        var limits = LimitsOf(model);
         var values = new float[names.Count][];
         int rows = -1;
         for (int i = 0; i < names.Count; i++)
@@ -272,6 +272,9 @@ internal sealed class PredictRequest
 
     /// <summary>Each model's integer-input limits (<see cref="Model.IndexInputLimit"/>), found once per model.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Model, int?[]> Limits = new();
+
+    private static int?[] LimitsOf(Model model) =>
+        Limits.GetValue(model, m => [.. m.Inputs.Select((input, i) => input.DType.IsFloating() ? null : m.IndexInputLimit(i))]);
 
     /// <summary>2^24: every integer up to it in magnitude is exact in float32.</summary>
     private const int LargestExactInteger = 1 << 24;

@@ -97,19 +97,20 @@ public static class ServingEndpoints
             var (served, error) = Resolve(target, registry);
             return error ?? Metadata(served!);
         }
-        if (!registry.TryGetVersions(target.Name, out var versions))
-            return Error(404, $"Could not find any versions of model {target.Name}");
-        var statuses = versions.Statuses();
-        if (target.Label is { } label)
+        long? version = null;
+        if (target.Version is { } digits)
         {
-            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
-                return Error(400, $"Unrecognized servable version label: {label}");
-            target = target with { Version = labelled.ToString() };
+            if (!long.TryParse(digits, out long number)) return Error(404, $"Could not find version {digits} of model {target.Name}");
+            version = number;
         }
-        if (target.Version is { } version)
+        IReadOnlyList<(int Version, string State, string ErrorCode, string ErrorMessage)> statuses;
+        try
         {
-            statuses = [.. statuses.Where(s => int.TryParse(version, out int number) && s.Version == number)];
-            if (statuses.Count == 0) return Error(404, $"Could not find version {version} of model {target.Name}");
+            statuses = registry.Statuses(target.Name, version, target.Label);
+        }
+        catch (RequestException e)
+        {
+            return Error(e.Status, e.Message);
         }
         return Results.Json(new JsonObject
         {

@@ -62,6 +62,20 @@ public static partial class NumPy
     /// <summary>Writes a tensor as an .npy file (format 1.0), through a temporary file.</summary>
     public static void Save(string path, Tensor tensor) => AtomicFile.Write(path, stream => Save(stream, tensor));
 
+    /// <summary>
+    /// Writes several tensors as an .npz archive (NumPy's <c>savez</c>: a zip holding one <c>&lt;name&gt;.npy</c> per
+    /// entry, read back with <c>numpy.load(path)[name]</c>), through a temporary file.
+    /// </summary>
+    public static void SaveArchive(string path, IReadOnlyDictionary<string, Tensor> tensors) => AtomicFile.Write(path, stream =>
+    {
+        using var archive = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var (name, tensor) in tensors)
+        {
+            using var entry = archive.CreateEntry(name + ".npy", System.IO.Compression.CompressionLevel.NoCompression).Open();
+            Save(entry, tensor);
+        }
+    });
+
     /// <summary>Writes a tensor to a stream as .npy (format 1.0).</summary>
     public static void Save(Stream stream, Tensor tensor)
     {

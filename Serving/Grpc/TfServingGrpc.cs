@@ -65,21 +65,9 @@ internal sealed class ModelStatusGrpcService(ModelRegistry registry, ILoggerFact
         GrpcCalls.Guard(request.ModelSpec?.Name ?? "", loggers, () =>
         {
             var spec = request.ModelSpec ?? throw new RequestException(400, "Missing ModelSpec");
-            if (!registry.TryGetVersions(spec.Name, out var versions))
-                throw new RequestException(404, $"Could not find any versions of model {spec.Name}");
-            var statuses = versions.Statuses();
-            long? version = spec.VersionChoiceCase switch
-            {
-                ModelSpec.VersionChoiceOneofCase.Version => spec.Version,
-                ModelSpec.VersionChoiceOneofCase.VersionLabel => versions.Options.VersionLabels.TryGetValue(spec.VersionLabel, out int labelled)
-                    ? labelled : throw new RequestException(400, $"Unrecognized servable version label: {spec.VersionLabel}"),
-                _ => null,
-            };
-            if (version is { } number)
-            {
-                statuses = [.. statuses.Where(s => s.Version == number)];
-                if (statuses.Count == 0) throw new RequestException(404, $"Could not find version {number} of model {spec.Name}");
-            }
+            var statuses = registry.Statuses(spec.Name,
+                spec.VersionChoiceCase == ModelSpec.VersionChoiceOneofCase.Version ? spec.Version : null,
+                spec.VersionChoiceCase == ModelSpec.VersionChoiceOneofCase.VersionLabel ? spec.VersionLabel : null);
             var response = new GetModelStatusResponse();
             response.ModelVersionStatus.Add(statuses.Select(s => new ModelVersionStatus
             {

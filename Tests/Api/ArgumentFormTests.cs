@@ -104,6 +104,12 @@ public class ArgumentFormTests
         var literal = Keras.Input(shape: [null, 8]);
         Assert.That(literal.Shape, Is.EqualTo(new Shape(null, null, 8)));
         Assert.That(Assert.Throws<ArgumentException>(() => Keras.Input(shape: [3], dtype: "int33"))!.Message, Does.StartWith("Invalid dtype: int33."));
+        // Every shape form takes the dtype by name or as a DType.
+        Assert.That(Keras.Input(shape: dims, dtype: "uint8").DType, Is.EqualTo(DType.UInt8));
+        Assert.That(Keras.Input(shape: (16, 4), dtype: "int64").DType, Is.EqualTo(DType.Int64));
+        Assert.That(Keras.Input(shape: (28, 28, 1), dtype: DType.Float64).DType, Is.EqualTo(DType.Float64));
+        Assert.That(new InputLayer([3], dtype: "bool").Tensor.DType, Is.EqualTo(DType.Bool));
+        Assert.That(Keras.Input(shape: (2, 2, 2, 2)).DType, Is.EqualTo(DType.Float32), "float32 by default");
     }
 
     [Test]

@@ -117,4 +117,49 @@ public class ModelToolTests
         Assert.That(shape.Code, Is.EqualTo(ModelTool.BadData));
         Assert.That(shape.Error, Does.Contain("expected shape=(None, 10), found shape=(1, 3)"));
     }
+
+    /// <summary>A data file that is not data is exit code 4 (not "unreadable model") with one line naming the file and the place.</summary>
+    [TestCase("bad.json", "[[1, 2,", "bad.json, line 1, position 7: not valid JSON.")]
+    [TestCase("ragged.json", "[[1, 2], [3]]", "ragged.json: the JSON arrays are ragged: [1] holds 1 entries, where 2 was expected.")]
+    [TestCase("words.json", "[[1, \"x\"]]", "words.json: expected a number at [0][1], found \"x\".")]
+    [TestCase("bad.csv", "1,2\n3,four", "bad.csv, line 2, column 2: 'four' is not a number.")]
+    [TestCase("short.csv", "1,2\n3", "short.csv, line 2: 1 values, but the first row holds 2")]
+    [TestCase("bad.npy", "\u0093NUMPY junk", "bad.npy")]
+    public void MalformedDataFilesAreExitFourWithTheirPlace(string name, string content, string words)
+    {
+        string path = Path.Combine(_folder, name);
+        File.WriteAllText(path, content);
+        var result = Run("predict", Unsplit, "--input", path);
+        Assert.That(result.Code, Is.EqualTo(ModelTool.BadData), result.Error);
+        Assert.That(result.Error.Trim(), Does.StartWith("error: ").And.Contain(words));
+        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+    }
+
+    /// <summary>predict -o .npz writes every output under its name; .npy with several outputs says to use .npz.</summary>
+    [Test]
+    public void PredictWritesEveryOutputOfAModelWithSeveral()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [3], name: "x");
+        var model = new Model(input, [new Dense(2, name: "first", kernelInitializer: "ones").Call(input), new Dense(1, name: "second", kernelInitializer: "ones").Call(input)]);
+        string file = Path.Combine(_folder, "two.keras");
+        model.Save(file);
+        string data = Path.Combine(_folder, "x.json");
+        File.WriteAllText(data, "[[1, 2, 3]]");
+        string archive = Path.Combine(_folder, "out.npz");
+        var written = Run("predict", file, "--input", data, "-o", archive);
+        Assert.That(written.Code, Is.EqualTo(0), written.Error);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(archive))
+        {
+            Assert.That(zip.Entries.Select(e => e.FullName), Is.EqualTo(new[] { "first.npy", "second.npy" }));
+            using var first = NumPy.Load(zip.GetEntry("first.npy")!.Open(), "first.npy");
+            Assert.That(first.ToArray<float>(), Is.EqualTo(new[] { 6f, 6f }));
+            using var second = NumPy.Load(zip.GetEntry("second.npy")!.Open(), "second.npy");
+            Assert.That(second.ToArray<float>(), Is.EqualTo(new[] { 6f }));
+        }
+        var single = Run("predict", file, "--input", data, "-o", Path.Combine(_folder, "out.npy"));
+        Assert.That(single.Code, Is.EqualTo(ModelTool.Failure));
+        Assert.That(single.Error, Does.Contain("The model has 2 outputs (first, second): write them all with -o"));
+        Assert.That(File.Exists(Path.Combine(_folder, "out.npy")), Is.False);
+    }
 }

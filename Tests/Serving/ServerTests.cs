@@ -360,7 +360,10 @@ public class ServerTests
     [TestCase("--help", 0, "usage: dotnet run --project tools/Server")]
     [TestCase("--bogus", 2, "error: unknown option --bogus")]
     [TestCase("--port", 2, "error: --port needs a value")]
-    [TestCase("--model x=y --max-rows many", 2, "error: --max-rows takes a number, not 'many'")]
+    [TestCase("--model x=y --max-rows many", 2, "error: --max-rows takes a whole number, not 'many'")]
+    [TestCase("--model x=y --port 85.5", 2, "error: --port takes a whole number, not '85.5'")]
+    [TestCase("--model twitter.keras", 2, "error: --model takes name=path, not 'twitter.keras'")]
+    [TestCase("--model x=y --host example", 2, "error: --host takes an IP address")]
     public void CommandLineMistakesExitTwo(string arguments, int code, string words)
     {
         string server = typeof(TfFunctional.Server.ServerAssembly).Assembly.Location;
@@ -370,6 +373,7 @@ public class ServerTests
         Assert.That(process.WaitForExit(60_000), Is.True, "the server exits");
         Assert.That(process.ExitCode, Is.EqualTo(code), output);
         Assert.That(output, Does.Contain(words));
+        Assert.That(output, Does.Not.Contain("   at "), "one line and the usage, never a stack trace");
     }
 
     /// <summary>

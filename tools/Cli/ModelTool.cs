@@ -7,7 +7,8 @@ namespace TfFunctional.Cli;
 
 /// <summary>
 /// The command-line tool for model files: <c>summary</c>, <c>plot</c>, <c>predict</c>, <c>convert</c>, <c>bench</c>.
-/// Exit codes: 0 success, 2 missing file, 3 unreadable file, 4 data that does not fit the model, 5 other failures.
+/// Exit codes: 0 success, 2 missing file, 3 unreadable model file, 4 data that cannot be read or does not fit the
+/// model, 5 anything else that fails (a model a format cannot hold, an output that cannot be written).
 /// </summary>
 internal static class ModelTool
 {
@@ -37,7 +38,7 @@ internal static class ModelTool
 
         var predictFile = new Argument<string>("file") { Description = "A model file" };
         var inputs = new Option<string[]>("--input", "-i") { Description = "Input data (.npy, .json, .csv), one per model input, in order", Required = true, AllowMultipleArgumentsPerToken = true };
-        var predictOutput = new Option<string?>("--output", "-o") { Description = "Write the first output as .npy (else print JSON)" };
+        var predictOutput = new Option<string?>("--output", "-o") { Description = "Write the outputs: .npz (one array per output name), or .npy for a model with one output (else print JSON)" };
         var predict = new Command("predict", "Run the model on data files") { predictFile, inputs, predictOutput };
         predict.SetAction(result => Guard(error, () =>
         {
@@ -50,8 +51,12 @@ internal static class ModelTool
                 var outputs = model.PredictOutputs(tensors);
                 if (result.GetValue(predictOutput) is { } target)
                 {
-                    NumPy.Save(target, outputs[0]);
-                    output.WriteLine($"wrote {target} {outputs[0].Shape}");
+                    if (target.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
+                        NumPy.SaveArchive(target, model.OutputNames.Zip(outputs).ToDictionary(p => p.First, p => p.Second));
+                    else if (outputs.Count == 1) NumPy.Save(target, outputs[0]);
+                    else
+                        throw new InvalidOperationException($"The model has {outputs.Count} outputs ({string.Join(", ", model.OutputNames)}): write them all with -o {Path.ChangeExtension(target, ".npz")}.");
+                    output.WriteLine($"wrote {target} " + string.Join(", ", model.OutputNames.Zip(outputs).Select(p => $"{p.First} {p.Second.Shape}")));
                 }
                 else
                     output.WriteLine(new JsonObject
@@ -150,7 +155,7 @@ internal static class ModelTool
             error.WriteLine($"error: {e.Message}");
             return UnreadableFile;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
             error.WriteLine($"error: {e.Message}");
             return BadData;

@@ -5,10 +5,24 @@ using System.Text.RegularExpressions;
 
 namespace TfFunctional.LoadTest;
 
-/// <summary>One timed run against a freshly started server process.</summary>
-internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb)
+/// <summary>
+/// One timed run against a freshly started server process: the good clients' throughput, latencies and errors, and
+/// (when some connections belong to a bad client sending token ids outside the vocabulary) how its requests were answered.
+/// </summary>
+internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb,
+    long BadRequests, long BadAnswered4xx)
 {
-    public static async Task<LoadRun> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections, TimeSpan duration, int port)
+    public static async Task<LoadRun> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections, TimeSpan duration, int port) =>
+        (await Measure(serverProject, modelPath, engine, batching, maxBatch, connections, duration, port, [("none", 0, true, 0)], rounds: 1))["none"];
+
+    /// <summary>
+    /// One server; <paramref name="rounds"/> rounds of the <paramref name="phases"/> (label, bad clients, paced, connections left idle), each
+    /// phase driving the server for <paramref name="duration"/>: phases interleaved, so that a busy neighbour on a
+    /// shared machine hits every kind alike. Per label: the median of the phases' good throughput and latencies, the
+    /// errors and bad requests summed.
+    /// </summary>
+    public static async Task<Dictionary<string, LoadRun>> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections,
+        TimeSpan duration, int port, IReadOnlyList<(string Label, int BadClients, bool Paced, int IdleClients)> phases, int rounds)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", serverProject, "-c", "Release", "--no-build", "--",
             "--model", $"twitter={modelPath}", "--rest_api_port", port.ToString(), "--port", "0", "--max-batch", maxBatch.ToString(), "--engine", engine,
@@ -31,28 +45,43 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
             await WaitUntilHealthy(client, server);
             var random = new Random(3);
             string[] bodies = Enumerable.Range(0, 64).Select(_ => Body(random)).ToArray();
+            // The bad client's bodies: one token id in each beyond the vocabulary of 10,000.
+            string[] badBodies = [.. bodies.Select((b, i) => Regex.Replace(b, @"\[(\d+),", $"[{10_000 + i * 37},"))];
             // Warm-up, then the resident memory the run starts from.
-            await Drive(client, bodies, connections, TimeSpan.FromSeconds(3));
+            await Drive(client, bodies, badBodies, connections, 0, paced: true, TimeSpan.FromSeconds(3));
             int pid = ServerPid(server);
             var rss = new List<double> { ResidentMb(pid) };
             using var sampling = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
-                var tick = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 6));
+                var tick = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds * phases.Count * rounds / 6));
                 while (!sampling.IsCancellationRequested)
                 {
                     await Task.Delay(tick).ContinueWith(_ => { });
                     if (!sampling.IsCancellationRequested) lock (rss) rss.Add(ResidentMb(pid));
                 }
             });
-            var (latencies, errors, elapsed) = await Drive(client, bodies, connections, duration);
+            var runs = phases.ToDictionary(p => p.Label, _ => new List<(double Throughput, double P50, double P99, long Errors, long Bad, long Bad4xx)>());
+            for (int round = 0; round < rounds; round++)
+            {
+                foreach (var (label, badClients, paced, idle) in phases)
+                {
+                    var (latencies, errors, elapsed, badRequests, bad4xx) = await Drive(client, bodies, badBodies, connections - idle, badClients, paced, duration);
+                    latencies.Sort();
+                    runs[label].Add((latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors, badRequests, bad4xx));
+                }
+            }
             sampling.Cancel();
             await sampler;
             rss.Add(ResidentMb(pid));
             string metrics = await client.GetStringAsync("/metrics");
-            latencies.Sort();
-            return new LoadRun(latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors,
-                RowsPerPredict(metrics), rss);
+            static double Median(IEnumerable<double> values)
+            {
+                var sorted = values.Order().ToArray();
+                return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+            }
+            return runs.ToDictionary(r => r.Key, r => new LoadRun(Median(r.Value.Select(v => v.Throughput)), Median(r.Value.Select(v => v.P50)),
+                Median(r.Value.Select(v => v.P99)), r.Value.Sum(v => v.Errors), RowsPerPredict(metrics), rss, r.Value.Sum(v => v.Bad), r.Value.Sum(v => v.Bad4xx)));
         }
         finally
         {
@@ -68,34 +97,57 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
         return $"{{\"instances\": [{{\"main_input\": [{tokens}], \"aux_input\": [{extra}]}}]}}";
     }
 
-    private static async Task<(List<double> Latencies, long Errors, TimeSpan Elapsed)> Drive(HttpClient client, string[] bodies, int connections, TimeSpan duration)
+    /// <summary>
+    /// Drives the server from <paramref name="connections"/> workers, the first <paramref name="badClients"/> of them
+    /// sending only bad bodies: the good workers' latencies and errors, and the bad ones' count of requests and of 4xx
+    /// answers. A paced bad client sends at a good client's rate (its next request when a good request would have
+    /// come back: a client whose data is bad); an unpaced one sends its next as soon as its 400 arrives (a flood).
+    /// </summary>
+    private static async Task<(List<double> Latencies, long Errors, TimeSpan Elapsed, long BadRequests, long Bad4xx)> Drive(HttpClient client, string[] bodies,
+        string[] badBodies, int connections, int badClients, bool paced, TimeSpan duration)
     {
-        long errors = 0;
+        long errors = 0, badRequests = 0, bad4xx = 0;
+        long goodTicks = 0, goodCount = 0;   // the good requests' mean latency, for the paced bad client
         var perWorker = new List<double>[connections];
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
+            bool bad = worker < badClients;
             var latencies = perWorker[worker] = new List<double>();
             int next = worker;
             while (clock.Elapsed < duration)
             {
                 long began = Stopwatch.GetTimestamp();
-                using var content = new StringContent(bodies[next++ % bodies.Length], Encoding.UTF8, "application/json");
+                using var content = new StringContent((bad ? badBodies : bodies)[next++ % bodies.Length], Encoding.UTF8, "application/json");
                 try
                 {
                     using var response = await client.PostAsync("/v1/models/twitter:predict", content);
                     await response.Content.ReadAsByteArrayAsync();
+                    if (bad)
+                    {
+                        Interlocked.Increment(ref badRequests);
+                        if ((int)response.StatusCode is >= 400 and < 500) Interlocked.Increment(ref bad4xx);
+                        long count = Interlocked.Read(ref goodCount);
+                        var typical = TimeSpan.FromTicks(count == 0 ? TimeSpan.TicksPerMillisecond : Interlocked.Read(ref goodTicks) / count);
+                        var spent = Stopwatch.GetElapsedTime(began);
+                        if (paced && spent < typical) await Task.Delay(typical - spent);
+                        continue;
+                    }
                     if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
                 }
                 catch (HttpRequestException)
                 {
-                    Interlocked.Increment(ref errors);
+                    Interlocked.Increment(ref bad ? ref badRequests : ref errors);
+                    if (bad) continue;
                 }
-                latencies.Add(Stopwatch.GetElapsedTime(began).TotalMilliseconds);
+                var took = Stopwatch.GetElapsedTime(began);
+                latencies.Add(took.TotalMilliseconds);
+                Interlocked.Add(ref goodTicks, took.Ticks);
+                Interlocked.Increment(ref goodCount);
             }
         })).ToArray();
         await Task.WhenAll(workers);
-        return (perWorker.SelectMany(l => l).ToList(), errors, clock.Elapsed);
+        return (perWorker.SelectMany(l => l).ToList(), errors, clock.Elapsed, badRequests, bad4xx);
     }
 
     private static async Task WaitUntilHealthy(HttpClient client, Process server)

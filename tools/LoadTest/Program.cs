@@ -3,9 +3,12 @@ using TfFunctional;
 using TfFunctional.LoadTest;
 using TfFunctional.Tools.Shared;
 
-// dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras]
+// dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras] [--bad-client]
 // Starts tools/Server on loopback with the guide's Twitter model, drives it with concurrent connections (one row per
 // request) with each engine, dynamic batching on, then off, and compares the throughput with in-process Predict at the same batch sizes.
+// --bad-client: instead, one of the connections is a bad client (a token id beyond the vocabulary in every request),
+// paced at a good client's rate or flooding (its next request as soon as its 400 arrives), in phases interleaved with
+// phases without it on one server: the good clients' median throughput, p99 and errors against the phases without it.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int seconds = Option("--seconds", 60);
 int connections = Option("--connections", 16);
@@ -21,17 +24,47 @@ Console.WriteLine($"Load test: {connections} connections, {seconds} s per run, m
 var yardstick = new[] { 1, Math.Min(connections, maxBatch) }.Distinct()
     .ToDictionary(batch => batch, batch => InProcess.RowsPerSecond(modelPath, batch, TimeSpan.FromSeconds(Math.Min(10, seconds))));
 Console.WriteLine();
-Console.WriteLine("| engine | batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS MB over the run | in-process libtorch Predict rows/s | ratio |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 int portOffset = 0;
-foreach (string engine in new[] { "libtorch", "onnxruntime" })
-foreach (bool batching in new[] { true, false })
+if (!args.Contains("--bad-client"))
 {
-    var run = await LoadRun.Measure(serverProject, modelPath, engine, batching, maxBatch, connections, TimeSpan.FromSeconds(seconds), port: 18501 + portOffset++);
-    int batch = yardstick.Keys.MinBy(b => Math.Abs(b - run.MeanBatch));
-    double inProcess = yardstick[batch];
-    Console.WriteLine($"| {engine} | {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
-                      $"{string.Join(" → ", run.RssMb.Select(m => m.ToString("F0")))} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
+    Console.WriteLine("| engine | batching | requests/s | p50 ms | p99 ms | errors | mean rows per Predict | server RSS MB over the run | in-process libtorch Predict rows/s | ratio |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+    foreach (string engine in new[] { "libtorch", "onnxruntime" })
+    foreach (bool batching in new[] { true, false })
+    {
+        var run = await LoadRun.Measure(serverProject, modelPath, engine, batching, maxBatch, connections, TimeSpan.FromSeconds(seconds), port: 18501 + portOffset++);
+        int batch = yardstick.Keys.MinBy(b => Math.Abs(b - run.MeanBatch));
+        double inProcess = yardstick[batch];
+        Console.WriteLine($"| {engine} | {(batching ? "on" : "off")} | {run.Throughput:F0} | {run.P50:F2} | {run.P99:F2} | {run.Errors} | {run.MeanBatch:F1} | " +
+                          $"{string.Join(" → ", run.RssMb.Select(m => m.ToString("F0")))} | {inProcess:F0} (batch {batch}) | {run.Throughput / inProcess:F2} |");
+    }
+}
+else
+{
+    // One of the connections is a bad client: paced (a good client's request rate, bad data) or flooding. Phases of
+    // each kind alternate on one server (seconds / 16 each, four rounds), and the medians are compared.
+    // "15 good": the good clients alone, as many as beside the bad one, the fair yardstick for what the bad one costs
+    // them (one connection fewer also leaves every batch one row short of the maximum, which waits out the timeout).
+    (string, int, bool, int)[] phases = [("16 good", 0, true, 0), ("15 good", 0, true, 1), ("15 good + paced bad", 1, true, 0), ("15 good + flooding bad", 1, false, 0)];
+    var phase = TimeSpan.FromSeconds(Math.Max(2, seconds / 16.0));
+    Console.WriteLine();
+    Console.WriteLine("| engine | batching | clients | good requests/s (median) | vs 15 good | good p99 ms (median) | vs 15 good | good errors | bad requests (answered 4xx) | server RSS MB |");
+    Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+    foreach (string engine in new[] { "libtorch", "onnxruntime" })
+    foreach (bool batching in new[] { true, false })
+    {
+        var runs = await LoadRun.Measure(serverProject, modelPath, engine, batching, maxBatch, connections, phase, 18501 + portOffset++, phases, rounds: 4);
+        var none = runs["15 good"];
+        bool first = true;
+        foreach (var (label, run) in runs)
+        {
+            // One server for all phases: its memory over the whole run, on the first row.
+            string rss = first ? string.Join(" → ", run.RssMb.Select(m => m.ToString("F0"))) : "";
+            first = false;
+            Console.WriteLine($"| {engine} | {(batching ? "on" : "off")} | {label} | {run.Throughput:F0} | {run.Throughput / none.Throughput:F3} | {run.P99:F2} | {run.P99 / none.P99:F3} | " +
+                              $"{run.Errors} | {run.BadRequests} ({run.BadAnswered4xx}) | {rss} |");
+        }
+    }
 }
 Directory.Delete(folder, recursive: true);
 return 0;

@@ -59,9 +59,17 @@ for (int i = 0; i < args.Length; i++)
             return 2;
         }
         bool numeric = args[i] is not ("--model" or "--host" or "--engine" or "--model_name" or "--model_base_path" or "--model_config_file");
-        if (numeric && !double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        bool fractional = args[i] is "--batch-timeout-ms" or "--file_system_poll_wait_seconds";
+        if (numeric && !(fractional
+                ? double.TryParse(args[i + 1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double real) && real >= 0
+                : int.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
         {
-            Console.Error.WriteLine($"error: {args[i]} takes a number, not '{args[i + 1]}'");
+            Console.Error.WriteLine($"error: {args[i]} takes {(fractional ? "a number" : "a whole number")}, not '{args[i + 1]}'");
+            return 2;
+        }
+        if (args[i] == "--model" && args[i + 1].IndexOf('=') <= 0)
+        {
+            Console.Error.WriteLine($"error: --model takes name=path, not '{args[i + 1]}'\n\n{Usage}");
             return 2;
         }
         i++;
