@@ -30,19 +30,11 @@ public class ConsumerProjectTests
         Directory.CreateDirectory(folder);
         try
         {
-            File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
+            File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsoleProject($"""
                   <ItemGroup>
                     <ProjectReference Include="{Path.Combine(repository, "Models", "TfFunctional.csproj")}" />
                   </ItemGroup>
-                </Project>
-                """);
+                """));
             File.WriteAllText(Path.Combine(folder, "Program.cs"), Program);
 
             var built = Run("dotnet", $"build -c Release -o {Quote(Path.Combine(folder, "out"))}", folder);
@@ -68,6 +60,19 @@ public class ConsumerProjectTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>A user's console app project file, with <paramref name="items"/> (its references) inside.</summary>
+    internal static string ConsoleProject(string items) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+          </PropertyGroup>
+        {items}
+        </Project>
+        """;
 
     internal static string RepositoryRoot()
     {

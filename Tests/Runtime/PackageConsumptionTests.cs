@@ -145,17 +145,7 @@ public class PackageConsumptionTests
               </packageSources>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-            {items}
-            </Project>
-            """);
+        File.WriteAllText(Path.Combine(app, "Consumer.csproj"), ConsumerProjectTests.ConsoleProject(items));
         File.WriteAllText(Path.Combine(app, "Program.cs"), Program);
         return app;
     }

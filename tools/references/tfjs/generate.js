@@ -5,50 +5,13 @@ const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 const { trainingMatrix } = require('./training');
+const { setWeights, ramp, saveModel } = require('./common');
 
 const out = path.join(__dirname, '..', '..', '..', 'Tests', 'References', 'tfjs');
 
-/**
- * Sets every weight of the model to sin(1 + index + 0.37 · position) · 0.5, in model.weights order (moving variances
- * to |that| + 0.5: a variance is positive).
- */
-function setWeights(model) {
-  let position = 0;
-  const values = model.weights.map((w) => {
-    const size = w.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    const variance = w.originalName.endsWith('moving_variance');
-    for (let i = 0; i < size; i++) {
-      const value = Math.sin(1 + i + 0.37 * position) * 0.5;
-      data[i] = variance ? Math.abs(value) + 0.5 : value;
-    }
-    position++;
-    return tf.tensor(data, w.shape);
-  });
-  model.setWeights(values);
-}
-
-/** A deterministic input of the given shape (batch first). */
-function ramp(shape, offset) {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = Math.cos(offset + 0.7 * i);
-  return tf.tensor(data, shape);
-}
-
 async function write(name, model, inputs) {
   const folder = path.join(out, name);
-  fs.mkdirSync(folder, { recursive: true });
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    fs.writeFileSync(path.join(folder, 'weights.bin'), Buffer.from(artifacts.weightData));
-    const json = {
-      format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    fs.writeFileSync(path.join(folder, 'model.json'), JSON.stringify(json, null, 1));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await saveModel(folder, model);
   const outputs = model.predict(inputs);
   const expected = {
     inputs: inputs.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) })),

@@ -6,34 +6,11 @@
 const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
+const { setWeights, ramp, saveModel } = require('./common');
 
 const out = path.join(__dirname, '..', '..', '..', 'Tests', 'References', 'tfjs', 'training');
 const STEPS = 3;
 const BATCH = 4;
-
-/** Every weight of the model from sin(1 + index + 0.37 · position) · scale (moving variances made positive). */
-function setWeights(model, scale) {
-  let position = 0;
-  model.setWeights(model.weights.map((w) => {
-    const size = w.shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    const variance = w.originalName.endsWith('moving_variance');
-    for (let i = 0; i < size; i++) {
-      const value = Math.sin(1 + i + 0.37 * position) * scale;
-      data[i] = variance ? Math.abs(value) + 0.5 : value;
-    }
-    position++;
-    return tf.tensor(data, w.shape);
-  }));
-}
-
-/** cos(offset + 0.7 i) · scale + shift, in the given shape. */
-function ramp(shape, offset, scale = 1, shift = 0) {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = Math.cos(offset + 0.7 * i) * scale + shift;
-  return tf.tensor(data, shape);
-}
 
 /** Integers in [0, count) (token ids, class indices), deterministic, with zeros where `zeros` says (masked steps). */
 function ids(shape, count, offset, zeros = () => false) {
@@ -180,7 +157,6 @@ const losses = {
  */
 async function writeCase(name, c) {
   const folder = path.join(out, name);
-  fs.mkdirSync(folder, { recursive: true });
   const { model } = c;
   const optimizer = optimizers[c.optimizer];
   const tfOptimizer = optimizer.make();
@@ -198,16 +174,7 @@ async function writeCase(name, c) {
     const weight = tf.tensor1d(c.sampleWeight);
     model.lossFunctions[0] = (yTrue, yPred) => tf.mul(perRow(yTrue, yPred), weight);
   }
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    fs.writeFileSync(path.join(folder, 'weights.bin'), Buffer.from(artifacts.weightData));
-    const json = {
-      format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    };
-    fs.writeFileSync(path.join(folder, 'model.json'), JSON.stringify(json, null, 1));
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await saveModel(folder, model);
   const keras = { ...optimizer.keras, config: { ...optimizer.keras.config, ...(c.clip || {}) } };
   const expected = {
     note: c.note,
