@@ -18,8 +18,8 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
     /// <summary>
     /// One server; <paramref name="rounds"/> rounds of the <paramref name="phases"/> (label, bad clients, paced, connections left idle), each
     /// phase driving the server for <paramref name="duration"/>: phases interleaved, so that a busy neighbour on a
-    /// shared machine hits every kind alike. Per label: the median of the phases' good throughput and latencies, the
-    /// errors and bad requests summed.
+    /// shared machine hits every kind alike. Per label: the median of the phases' good throughput, the percentiles of
+    /// all their good latencies, the errors and bad requests summed.
     /// </summary>
     public static async Task<Dictionary<string, LoadRun>> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections,
         TimeSpan duration, int port, IReadOnlyList<(string Label, int BadClients, bool Paced, int IdleClients)> phases, int rounds)
@@ -61,14 +61,13 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
                     if (!sampling.IsCancellationRequested) lock (rss) rss.Add(ResidentMb(pid));
                 }
             });
-            var runs = phases.ToDictionary(p => p.Label, _ => new List<(double Throughput, double P50, double P99, long Errors, long Bad, long Bad4xx)>());
+            var runs = phases.ToDictionary(p => p.Label, _ => new List<(double Throughput, List<double> Latencies, long Errors, long Bad, long Bad4xx)>());
             for (int round = 0; round < rounds; round++)
             {
                 foreach (var (label, badClients, paced, idle) in phases)
                 {
                     var (latencies, errors, elapsed, badRequests, bad4xx) = await Drive(client, bodies, badBodies, connections - idle, badClients, paced, duration);
-                    latencies.Sort();
-                    runs[label].Add((latencies.Count / elapsed.TotalSeconds, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors, badRequests, bad4xx));
+                    runs[label].Add((latencies.Count / elapsed.TotalSeconds, latencies, errors, badRequests, bad4xx));
                 }
             }
             sampling.Cancel();
@@ -80,8 +79,14 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
                 var sorted = values.Order().ToArray();
                 return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
             }
-            return runs.ToDictionary(r => r.Key, r => new LoadRun(Median(r.Value.Select(v => v.Throughput)), Median(r.Value.Select(v => v.P50)),
-                Median(r.Value.Select(v => v.P99)), r.Value.Sum(v => v.Errors), RowsPerPredict(metrics), rss, r.Value.Sum(v => v.Bad), r.Value.Sum(v => v.Bad4xx)));
+            // Throughput: the median of the phases; latencies: pooled over the phases of a kind (a 4-second phase
+            // holds too few requests for a steady p99 of its own).
+            return runs.ToDictionary(r => r.Key, r =>
+            {
+                var pooled = r.Value.SelectMany(v => v.Latencies).Order().ToList();
+                return new LoadRun(Median(r.Value.Select(v => v.Throughput)), Percentile(pooled, 0.50), Percentile(pooled, 0.99),
+                    r.Value.Sum(v => v.Errors), RowsPerPredict(metrics), rss, r.Value.Sum(v => v.Bad), r.Value.Sum(v => v.Bad4xx));
+            });
         }
         finally
         {

@@ -48,7 +48,7 @@ else
     (string, int, bool, int)[] phases = [("16 good", 0, true, 0), ("15 good", 0, true, 1), ("15 good + paced bad", 1, true, 0), ("15 good + flooding bad", 1, false, 0)];
     var phase = TimeSpan.FromSeconds(Math.Max(2, seconds / 16.0));
     Console.WriteLine();
-    Console.WriteLine("| engine | batching | clients | good requests/s (median) | vs 15 good | good p99 ms (median) | vs 15 good | good errors | bad requests (answered 4xx) | server RSS MB |");
+    Console.WriteLine("| engine | batching | clients | good requests/s (median of phases) | vs 15 good | good p99 ms (all phases) | vs 15 good | good errors | bad requests (answered 4xx) | server RSS MB |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
     foreach (string engine in new[] { "libtorch", "onnxruntime" })
     foreach (bool batching in new[] { true, false })

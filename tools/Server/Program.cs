@@ -7,7 +7,7 @@ using TfFunctional.Serving;
 //     [--max-rows 4096]   (rows one request may hold; more is a 413)
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
 const string Usage = """
-    Serves Keras model files over TensorFlow Serving's REST API.
+    Serves Keras model files over TensorFlow Serving's REST and gRPC APIs.
     usage: dotnet run --project tools/Server -c Release -- --model name=path [--model name=path ...] [options]
       --model name=path        a .keras, .h5 or TF.js model.json file, or a base path of numbered version folders
                                (path/1/model.keras, path/2/...), served as /v1/models/name (repeatable)
