@@ -9,20 +9,23 @@ namespace TfFunctional.LoadTest;
 /// One timed run against a freshly started server process: the good clients' throughput, latencies and errors, and
 /// (when some connections belong to a bad client sending token ids outside the vocabulary) how its requests were answered.
 /// </summary>
+/// <summary>What the first connection does in a phase: a good client's work, bad requests (paced or flooding), or only a good client's pauses.</summary>
+internal enum FirstClient { Good, PacedBad, FloodingBad, PausesOnly }
+
 internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb,
     long BadRequests, long BadAnswered4xx)
 {
     public static async Task<LoadRun> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections, TimeSpan duration, int port) =>
-        (await Measure(serverProject, modelPath, engine, batching, maxBatch, connections, duration, port, [("none", 0, true, 0)], rounds: 1))["none"];
+        (await Measure(serverProject, modelPath, engine, batching, maxBatch, connections, duration, port, [("none", FirstClient.Good, 0)], rounds: 1))["none"];
 
     /// <summary>
-    /// One server; <paramref name="rounds"/> rounds of the <paramref name="phases"/> (label, bad clients, paced, connections left idle), each
+    /// One server; <paramref name="rounds"/> rounds of the <paramref name="phases"/> (label, what the first connection does, connections left idle), each
     /// phase driving the server for <paramref name="duration"/>: phases interleaved, so that a busy neighbour on a
     /// shared machine hits every kind alike. Per label: the median of the phases' good throughput, the percentiles of
     /// all their good latencies, the errors and bad requests summed.
     /// </summary>
     public static async Task<Dictionary<string, LoadRun>> Measure(string serverProject, string modelPath, string engine, bool batching, int maxBatch, int connections,
-        TimeSpan duration, int port, IReadOnlyList<(string Label, int BadClients, bool Paced, int IdleClients)> phases, int rounds)
+        TimeSpan duration, int port, IReadOnlyList<(string Label, FirstClient First, int IdleClients)> phases, int rounds)
     {
         var start = new ProcessStartInfo("dotnet", ["run", "--project", serverProject, "-c", "Release", "--no-build", "--",
             "--model", $"twitter={modelPath}", "--rest_api_port", port.ToString(), "--port", "0", "--max-batch", maxBatch.ToString(), "--engine", engine,
@@ -48,7 +51,7 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
             // The bad client's bodies: one token id in each beyond the vocabulary of 10,000.
             string[] badBodies = [.. bodies.Select((b, i) => Regex.Replace(b, @"\[(\d+),", $"[{10_000 + i * 37},"))];
             // Warm-up, then the resident memory the run starts from.
-            await Drive(client, bodies, badBodies, connections, 0, paced: true, TimeSpan.FromSeconds(3));
+            await Drive(client, bodies, badBodies, connections, FirstClient.Good, TimeSpan.FromSeconds(3));
             int pid = ServerPid(server);
             var rss = new List<double> { ResidentMb(pid) };
             using var sampling = new CancellationTokenSource();
@@ -64,9 +67,9 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
             var runs = phases.ToDictionary(p => p.Label, _ => new List<(double Throughput, List<double> Latencies, long Errors, long Bad, long Bad4xx)>());
             for (int round = 0; round < rounds; round++)
             {
-                foreach (var (label, badClients, paced, idle) in phases)
+                foreach (var (label, first, idle) in phases)
                 {
-                    var (latencies, errors, elapsed, badRequests, bad4xx) = await Drive(client, bodies, badBodies, connections - idle, badClients, paced, duration);
+                    var (latencies, errors, elapsed, badRequests, bad4xx) = await Drive(client, bodies, badBodies, connections - idle, first, duration);
                     runs[label].Add((latencies.Count / elapsed.TotalSeconds, latencies, errors, badRequests, bad4xx));
                 }
             }
@@ -103,13 +106,14 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
     }
 
     /// <summary>
-    /// Drives the server from <paramref name="connections"/> workers, the first <paramref name="badClients"/> of them
-    /// sending only bad bodies: the good workers' latencies and errors, and the bad ones' count of requests and of 4xx
-    /// answers. A paced bad client sends at a good client's rate (its next request when a good request would have
-    /// come back: a client whose data is bad); an unpaced one sends its next as soon as its 400 arrives (a flood).
+    /// Drives the server from <paramref name="connections"/> workers, the first doing what <paramref name="first"/>
+    /// says: the good workers' latencies and errors, and the bad one's count of requests and of 4xx answers. A paced
+    /// bad client sends at a good client's rate (its next request when a good request would have come back: a client
+    /// whose data is bad); a flooding one sends its next as soon as its 400 arrives; "pauses only" waits as the paced
+    /// one does and sends nothing (a control for what the pacing itself costs the load generator).
     /// </summary>
     private static async Task<(List<double> Latencies, long Errors, TimeSpan Elapsed, long BadRequests, long Bad4xx)> Drive(HttpClient client, string[] bodies,
-        string[] badBodies, int connections, int badClients, bool paced, TimeSpan duration)
+        string[] badBodies, int connections, FirstClient first, TimeSpan duration)
     {
         long errors = 0, badRequests = 0, bad4xx = 0;
         long goodTicks = 0, goodCount = 0;   // the good requests' mean latency, for the paced bad client
@@ -117,11 +121,19 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
         {
-            bool bad = worker < badClients;
+            var role = worker == 0 ? first : FirstClient.Good;
+            bool bad = role is FirstClient.PacedBad or FirstClient.FloodingBad;
+            bool paced = role == FirstClient.PacedBad;
             var latencies = perWorker[worker] = new List<double>();
             int next = worker;
             while (clock.Elapsed < duration)
             {
+                if (role == FirstClient.PausesOnly)
+                {
+                    long mean = Interlocked.Read(ref goodCount) is var n && n > 0 ? Interlocked.Read(ref goodTicks) / n : TimeSpan.TicksPerMillisecond;
+                    await Task.Delay(TimeSpan.FromTicks(mean));
+                    continue;
+                }
                 long began = Stopwatch.GetTimestamp();
                 using var content = new StringContent((bad ? badBodies : bodies)[next++ % bodies.Length], Encoding.UTF8, "application/json");
                 try

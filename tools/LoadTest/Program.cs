@@ -42,11 +42,13 @@ if (!args.Contains("--bad-client"))
 else
 {
     // One of the connections is a bad client: paced (a good client's request rate, bad data) or flooding. Phases of
-    // each kind alternate on one server (seconds / 16 each, four rounds), and the medians are compared.
+    // each kind alternate on one server (seconds / 20 each, four rounds), and the medians are compared.
     // "15 good": the good clients alone, as many as beside the bad one, the fair yardstick for what the bad one costs
     // them (one connection fewer also leaves every batch one row short of the maximum, which waits out the timeout).
-    (string, int, bool, int)[] phases = [("16 good", 0, true, 0), ("15 good", 0, true, 1), ("15 good + paced bad", 1, true, 0), ("15 good + flooding bad", 1, false, 0)];
-    var phase = TimeSpan.FromSeconds(Math.Max(2, seconds / 16.0));
+    // "15 good + pauses only": the paced bad client's waits without its requests, a control for the load generator.
+    (string, FirstClient, int)[] phases = [("16 good", FirstClient.Good, 0), ("15 good", FirstClient.Good, 1),
+        ("15 good + paced bad", FirstClient.PacedBad, 0), ("15 good + flooding bad", FirstClient.FloodingBad, 0), ("15 good + pauses only", FirstClient.PausesOnly, 0)];
+    var phase = TimeSpan.FromSeconds(Math.Max(2, seconds / 20.0));
     Console.WriteLine();
     Console.WriteLine("| engine | batching | clients | good requests/s (median of phases) | vs 15 good | good p99 ms (all phases) | vs 15 good | good errors | bad requests (answered 4xx) | server RSS MB |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
