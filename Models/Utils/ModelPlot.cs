@@ -20,13 +20,30 @@ public static class ModelPlot
         dot.AppendLine("  node [shape=record, fontname=\"Helvetica\"];");
         var ids = new Dictionary<Layer, string>(ReferenceEqualityComparer.Instance);
         var layers = AllLayers(model, expandNested).ToArray();
-        foreach (var (layer, depth) in layers)
+        // As Keras's expand_nested: a nested model's layers inside a dashed cluster labelled with its name.
+        int clusters = 0;
+        void Emit(Model owner, string indent)
         {
-            string id = ids[layer] = $"layer{ids.Count}";
-            dot.AppendLine($"  {id} [label=<{Label(layer, showShapes, showDtype, showLayerNames, showLayerActivations, showTrainable)}>, shape=plaintext];");
+            IEnumerable<Layer> own = owner is Sequential ? [owner.Inputs[0].Layer, .. owner.Layers] : owner.Layers;
+            foreach (var layer in own)
+            {
+                if (expandNested && layer is Model nested)
+                {
+                    dot.AppendLine($"{indent}subgraph cluster_{clusters++} {{");
+                    dot.AppendLine($"{indent}  label=\"{WebUtility.HtmlEncode(nested.Name)}\"; style=\"dashed\";");
+                    Emit(nested, indent + "  ");
+                    dot.AppendLine($"{indent}}}");
+                    continue;
+                }
+                string id = ids[layer] = $"layer{ids.Count}";
+                dot.AppendLine($"{indent}{id} [label=<{Label(layer, showShapes, showDtype, showLayerNames, showLayerActivations, showTrainable)}>, shape=plaintext];");
+            }
         }
+        Emit(model, "  ");
         var nodes = new HashSet<Node>(model.Graph.Nodes);
-        foreach (var (layer, _) in layers)
+        // Edges come from every layer's calls, a nested model's own call included (the outer input into the cluster).
+        var callers = expandNested ? layers.Select(l => l.Layer).Concat(NestedModels(model)) : layers.Select(l => l.Layer);
+        foreach (var layer in callers)
             foreach (var node in layer.InboundNodes)
             {
                 if (ModelConfigSelfNode(node) || node.IsInput) continue;
@@ -92,6 +109,7 @@ public static class ModelPlot
 
     private static bool ModelConfigSelfNode(Node node) => node.Layer is Model && node.Index == 0;
 
+    /// <summary>Every layer drawn (nested models' own layers in their place when expanded), for the edges.</summary>
     private static IEnumerable<(Layer Layer, int Depth)> AllLayers(Model model, bool expandNested, int depth = 0)
     {
         IEnumerable<Layer> layers = model is Sequential ? [model.Inputs[0].Layer, .. model.Layers] : model.Layers;
@@ -103,6 +121,9 @@ public static class ModelPlot
                 yield return (layer, depth);
         }
     }
+
+    private static IEnumerable<Model> NestedModels(Model model) =>
+        model.Layers.OfType<Model>().SelectMany(nested => NestedModels(nested).Prepend(nested));
 
     private static Layer First(Model model) => model.Inputs[0].Layer;
 

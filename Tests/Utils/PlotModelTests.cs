@@ -58,6 +58,22 @@ public class PlotModelTests
         Assert.That(Keras.Utils.ModelToDot(model), Does.Contain("encoder (Functional)"));
         string expanded = Keras.Utils.ModelToDot(model, expandNested: true);
         Assert.That(expanded, Does.Contain("code (Dense)").And.Not.Contain("encoder (Functional)"));
+        // As Keras: the nested model is a dashed cluster labelled with its name, holding its own layers, and the outer
+        // input is connected to the nested model's input, its output to the outer Dense.
+        var lines = expanded.Split('\n').Select(l => l.Trim()).ToList();
+        int cluster = lines.FindIndex(l => l.StartsWith("subgraph cluster_0 {", StringComparison.Ordinal));
+        Assert.That(cluster, Is.GreaterThan(0), expanded);
+        Assert.That(lines[cluster + 1], Is.EqualTo("label=\"encoder\"; style=\"dashed\";"));
+        int end = lines.FindIndex(cluster, l => l == "}");
+        var inside = lines.GetRange(cluster, end - cluster);
+        Assert.That(inside.Any(l => l.Contains("code (Dense)")), Is.True, "the inner Dense is in the cluster");
+        Assert.That(inside.Any(l => l.Contains("score (Dense)")), Is.False, "the outer Dense is not");
+        string Id(string label) => lines.First(l => l.Contains(label)).Split(' ')[0];
+        string outerInput = lines.First(l => l.StartsWith("layer0 ", StringComparison.Ordinal)).Split(' ')[0];
+        string innerInput = inside.First(l => l.Contains("(InputLayer)")).Split(' ')[0];
+        Assert.That(lines, Does.Contain($"{outerInput} -> {innerInput};"), "the outer input feeds the nested model");
+        Assert.That(lines, Does.Contain($"{Id("code (Dense)")} -> {Id("score (Dense)")};"));
+        Assert.That(lines.Count(l => l == "}"), Is.EqualTo(2), "the cluster and the graph close");
         Assert.Throws<ArgumentException>(() => Keras.Utils.ModelToDot(model, rankdir: "BT"));
     }
 }

@@ -27,11 +27,12 @@ internal static class ModelTool
 
         var plotFile = new Argument<string>("file") { Description = "A model file" };
         var plotOutput = new Option<string>("--output", "-o") { Description = "The picture: .png, .svg, .pdf or .dot", DefaultValueFactory = _ => "model.png" };
-        var plot = new Command("plot", "Draw the model through Graphviz") { plotFile, plotOutput };
+        var plotExpand = new Option<bool>("--expand-nested") { Description = "Draw nested models' layers, each model as a labelled cluster" };
+        var plot = new Command("plot", "Draw the model through Graphviz") { plotFile, plotOutput, plotExpand };
         plot.SetAction(result => Guard(error, () =>
         {
             string target = result.GetValue(plotOutput)!;
-            Keras.Utils.PlotModel(Load(result.GetValue(plotFile)!), toFile: target, showShapes: true);
+            Keras.Utils.PlotModel(Load(result.GetValue(plotFile)!), toFile: target, showShapes: true, expandNested: result.GetValue(plotExpand));
             output.WriteLine($"wrote {target}");
             return 0;
         }));
