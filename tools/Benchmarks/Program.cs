@@ -8,6 +8,22 @@ using TorchSharp;
 // Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [trainthreads] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string[] knownWorkloads = ["predict", "memory", "lstm", "conv", "twitter", "vqa", "load", "loadscaling", "embedding", "trainmemory", "onnx", "trainthreads"];
+string usage = $"usage: dotnet run --project tools/Benchmarks -c Release -- [workload ...] [--quick]\n  workloads: {string.Join(", ", knownWorkloads)} (default: predict, memory, lstm, conv, twitter, load)";
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(usage);
+    return 0;
+}
+foreach (string arg in args)
+{
+    bool option = arg.StartsWith("--", StringComparison.Ordinal);
+    if ((option && arg is not ("--quick" or "--child")) || (!option && !knownWorkloads.Contains(arg)))
+    {
+        Console.Error.WriteLine($"error: unknown {(option ? "option" : "workload")} {arg}\n{usage}");
+        return 2;
+    }
+}
 bool quick = args.Contains("--quick");
 var workloads = args.Where(a => !a.StartsWith("--")).ToArray();
 if (workloads.Length == 0) workloads = ["predict", "memory", "lstm", "conv", "twitter", "load"];

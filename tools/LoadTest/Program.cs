@@ -10,6 +10,28 @@ using TfFunctional.Tools.Shared;
 // paced at a good client's rate or flooding (its next request as soon as its 400 arrives), in phases interleaved with
 // phases without it on one server: the good clients' median throughput, p99 and errors against the phases without it.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+const string Usage = "usage: dotnet run --project tools/LoadTest -c Release -- [--seconds 60] [--connections 16] [--max-batch <connections>] [--model path.keras] [--bad-client]";
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] is "--bad-client") continue;
+    bool numeric = args[i] is "--seconds" or "--connections" or "--max-batch";
+    if (!numeric && args[i] != "--model")
+    {
+        Console.Error.WriteLine($"error: unknown option {args[i]}\n{Usage}");
+        return 2;
+    }
+    if (i + 1 >= args.Length || (numeric && !(int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0)))
+    {
+        Console.Error.WriteLine($"error: {args[i]} takes {(numeric ? "a positive whole number" : "a path")}\n{Usage}");
+        return 2;
+    }
+    i++;
+}
 int seconds = Option("--seconds", 60);
 int connections = Option("--connections", 16);
 int maxBatch = Option("--max-batch", connections);   // batches fill at the concurrency instead of waiting out the timeout
