@@ -60,6 +60,14 @@ public sealed class ServedModel : IDisposable
     /// <summary>The model now serving, for metadata: predictions go through <see cref="Batcher"/>, which holds the version for the call.</summary>
     public Model Model => Volatile.Read(ref _current).Model;
 
+    /// <summary>Refuses a request of more rows than <see cref="KerasModelOptions.MaxRowsPerRequest"/>, before any tensor exists (413).</summary>
+    internal void CheckRows(int rows)
+    {
+        int maxRows = Options.MaxRowsPerRequest;
+        if (rows > maxRows)
+            throw new RequestException(413, $"The request holds {rows} rows, more than the {maxRows} rows one request may hold (MaxRowsPerRequest); split it into smaller requests.");
+    }
+
     /// <summary>The current version with a lease: dispose the result to release it.</summary>
     internal Lease Acquire()
     {

@@ -200,9 +200,7 @@ public static class ServingEndpoints
             {
                 var model = served.Model;
                 var parsed = PredictRequest.Parse(document.RootElement, model);
-                int maxRows = served.Options.MaxRowsPerRequest;
-                if (parsed.Rows > maxRows)
-                    throw new RequestException(413, $"The request holds {parsed.Rows} rows, more than the {maxRows} rows one request may hold (MaxRowsPerRequest); split it into smaller requests.");
+                served.CheckRows(parsed.Rows);
                 var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, model);
                 ServingMetrics.Latency.WithLabels(name).Observe(clock.Elapsed.TotalSeconds);
                 return Results.Text(Respond(parsed, outputs).ToJsonString(OutputJson), "application/json");
@@ -210,7 +208,7 @@ public static class ServingEndpoints
         }
         catch (RequestException e)
         {
-            ServingMetrics.Errors.WithLabels(name, e.Status == 413 ? "too_large" : "bad_request").Inc();
+            ServingMetrics.Errors.WithLabels(name, e.MetricKind).Inc();
             return Error(e.Status, e.Message);
         }
         catch (ArgumentException e)

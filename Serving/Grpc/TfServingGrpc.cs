@@ -25,7 +25,7 @@ internal sealed class PredictionGrpcService(ModelRegistry registry, ILoggerFacto
             if (unknown.Length > 0)
                 throw new RequestException(400, $"output_filter names unknown output(s) {string.Join(", ", unknown)}; the model's outputs are {string.Join(", ", model.OutputNames)}.");
             var parsed = RestRequest.FromTensors(request.Inputs, model);
-            GrpcCalls.CheckRows(served, parsed.Rows);
+            served.CheckRows(parsed.Rows);
             var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, model);
             var response = new PredictResponse { ModelSpec = GrpcCalls.Spec(served) };
             foreach (var output in outputs)
@@ -83,7 +83,7 @@ internal sealed class ModelStatusGrpcService(ModelRegistry registry, ILoggerFact
         });
 }
 
-/// <summary>What the gRPC services share: resolving a ModelSpec, the row limit, shapes, and turning failures into gRPC statuses.</summary>
+/// <summary>What the gRPC services share: resolving a ModelSpec, shapes, and turning failures into gRPC statuses.</summary>
 internal static class GrpcCalls
 {
     public static ServedModel Resolve(ModelRegistry registry, ModelSpec? spec)
@@ -97,13 +97,6 @@ internal static class GrpcCalls
             ModelSpec.VersionChoiceOneofCase.VersionLabel => registry.Resolve(spec.Name, null, spec.VersionLabel),
             _ => registry.Resolve(spec.Name, null, null),
         };
-    }
-
-    public static void CheckRows(ServedModel served, int rows)
-    {
-        int maxRows = served.Options.MaxRowsPerRequest;
-        if (rows > maxRows)
-            throw new RequestException(413, $"The request holds {rows} rows, more than the {maxRows} rows one request may hold (MaxRowsPerRequest); split it into smaller requests.");
     }
 
     public static ModelSpec Spec(ServedModel served) => new() { Name = served.Name, Version = served.Version, SignatureName = RestRequest.ServingSignature };
@@ -127,7 +120,7 @@ internal static class GrpcCalls
         }
         catch (RequestException e)
         {
-            ServingMetrics.Errors.WithLabels(model, e.Status switch { 404 => "not_found", 413 => "too_large", _ => "bad_request" }).Inc();
+            ServingMetrics.Errors.WithLabels(model, e.MetricKind).Inc();
             throw new RpcException(new Status(e.Status switch
             {
                 404 => StatusCode.NotFound,

@@ -32,38 +32,40 @@ const weightsOf = (model) => model.weights.map((w) => ({ name: w.originalName, s
 const compact = (key, value) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(9)) : value);
 
 /**
+ * The loop of a TF.js optimizer's applyGradients: for each variable (gradients come as a list or by name), its slots
+ * (zero variables, made on first use under TF.js's names) and its update, run in a tidy scope; then the step count.
+ */
+function applyEach(optimizer, variableGradients, slots, update) {
+  const pairs = Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor]) : Object.entries(variableGradients);
+  for (const [i, [name, gradient]] of pairs.entries()) {
+    const value = tf.engine().registeredVariables[name];
+    for (const [field, suffix] of slots)
+      if (optimizer[field][i] == null)
+        optimizer[field][i] = { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+    if (gradient == null) continue;
+    tf.tidy(() => update(value, gradient, ...slots.map(([field]) => optimizer[field][i].variable)));
+  }
+  optimizer.incrementIterations();
+}
+
+/**
  * Adadelta as Keras writes it. TF.js 4.22's AdadeltaOptimizer divides by the root of the squared-gradient average
  * from before this step's gradient joins it; Keras (2 and 3) by the one after. This is TF.js's update with that one
  * term taken after the average is updated.
  */
 class KerasAdadelta extends tf.AdadeltaOptimizer {
   applyGradients(variableGradients) {
-    for (const [i, [name, gradient]] of gradientsByName(variableGradients).entries()) {
-      const value = tf.engine().registeredVariables[name];
-      if (this.accumulatedGrads[i] == null) {
-        this.accumulatedGrads[i] = { originalName: `${name}/accum_grad`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        this.accumulatedUpdates[i] = { originalName: `${name}/accum_var`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      }
-      if (gradient == null) continue;
-      const accumulatedGrad = this.accumulatedGrads[i].variable;
-      const accumulatedUpdate = this.accumulatedUpdates[i].variable;
-      tf.tidy(() => {
-        const newAccumulatedGrad = tf.add(tf.mul(accumulatedGrad, this.rho), tf.mul(tf.square(gradient), 1 - this.rho));
-        const updates = tf.mul(tf.div(tf.sqrt(tf.add(accumulatedUpdate, this.epsilon)), tf.sqrt(tf.add(newAccumulatedGrad, this.epsilon))), gradient);
-        const newAccumulatedUpdate = tf.add(tf.mul(accumulatedUpdate, this.rho), tf.mul(tf.square(updates), 1 - this.rho));
-        accumulatedGrad.assign(newAccumulatedGrad);
-        accumulatedUpdate.assign(newAccumulatedUpdate);
-        value.assign(tf.add(tf.mul(updates, -this.learningRate), value));
-      });
-    }
-    this.incrementIterations();
+    applyEach(this, variableGradients, [['accumulatedGrads', 'accum_grad'], ['accumulatedUpdates', 'accum_var']], (value, gradient, accumulatedGrad, accumulatedUpdate) => {
+      const newAccumulatedGrad = tf.add(tf.mul(accumulatedGrad, this.rho), tf.mul(tf.square(gradient), 1 - this.rho));
+      const updates = tf.mul(tf.div(tf.sqrt(tf.add(accumulatedUpdate, this.epsilon)), tf.sqrt(tf.add(newAccumulatedGrad, this.epsilon))), gradient);
+      const newAccumulatedUpdate = tf.add(tf.mul(accumulatedUpdate, this.rho), tf.mul(tf.square(updates), 1 - this.rho));
+      accumulatedGrad.assign(newAccumulatedGrad);
+      accumulatedUpdate.assign(newAccumulatedUpdate);
+      value.assign(tf.add(tf.mul(updates, -this.learningRate), value));
+    });
   }
 }
 
-/** The gradients of an applyGradients call by variable name, in either of the forms TF.js passes them. */
-function gradientsByName(variableGradients) {
-  return Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor]) : Object.entries(variableGradients);
-}
 
 /**
  * Adam as Keras (2 and 3) writes it: w −= lr·sqrt(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(sqrt(v) + ε). TF.js 4.22's AdamOptimizer adds
@@ -73,24 +75,13 @@ class KerasAdam extends tf.AdamOptimizer {
   applyGradients(variableGradients) {
     const t = this.iterations + 1;
     const alpha = this.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t)) / (1 - Math.pow(this.beta1, t));
-    for (const [i, [name, gradient]] of gradientsByName(variableGradients).entries()) {
-      const value = tf.engine().registeredVariables[name];
-      if (this.accumulatedFirstMoment[i] == null) {
-        this.accumulatedFirstMoment[i] = { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        this.accumulatedSecondMoment[i] = { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      }
-      if (gradient == null) continue;
-      const m = this.accumulatedFirstMoment[i].variable;
-      const v = this.accumulatedSecondMoment[i].variable;
-      tf.tidy(() => {
-        const newM = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
-        const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
-        m.assign(newM);
-        v.assign(newV);
-        value.assign(tf.sub(value, tf.mul(alpha, tf.div(newM, tf.add(tf.sqrt(newV), this.epsilon)))));
-      });
-    }
-    this.incrementIterations();
+    applyEach(this, variableGradients, [['accumulatedFirstMoment', 'm'], ['accumulatedSecondMoment', 'v']], (value, gradient, m, v) => {
+      const newM = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+      const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+      m.assign(newM);
+      v.assign(newV);
+      value.assign(tf.sub(value, tf.mul(alpha, tf.div(newM, tf.add(tf.sqrt(newV), this.epsilon)))));
+    });
   }
 }
 
@@ -100,29 +91,16 @@ class KerasAdam extends tf.AdamOptimizer {
  */
 class KerasCenteredRMSprop extends tf.RMSPropOptimizer {
   applyGradients(variableGradients) {
-    for (const [i, [name, gradient]] of gradientsByName(variableGradients).entries()) {
-      const value = tf.engine().registeredVariables[name];
-      if (this.accumulatedMeanSquares[i] == null) {
-        this.accumulatedMeanSquares[i] = { originalName: `${name}/rms`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        this.accumulatedMoments[i] = { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-        this.accumulatedMeanGrads[i] = { originalName: `${name}/mg`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
-      }
-      if (gradient == null) continue;
-      const ms = this.accumulatedMeanSquares[i].variable;
-      const moments = this.accumulatedMoments[i].variable;
-      const mg = this.accumulatedMeanGrads[i].variable;
-      tf.tidy(() => {
-        const newMs = tf.add(tf.mul(ms, this.decay), tf.mul(tf.square(gradient), 1 - this.decay));
-        const newMg = tf.add(tf.mul(mg, this.decay), tf.mul(gradient, 1 - this.decay));
-        const step = tf.div(tf.mul(gradient, this.learningRate), tf.sqrt(tf.add(tf.sub(newMs, tf.square(newMg)), this.epsilon)));
-        const newMoments = tf.add(tf.mul(moments, this.momentum), step);
-        ms.assign(newMs);
-        mg.assign(newMg);
-        moments.assign(newMoments);
-        value.assign(tf.sub(value, newMoments));
-      });
-    }
-    this.incrementIterations();
+    applyEach(this, variableGradients, [['accumulatedMeanSquares', 'rms'], ['accumulatedMoments', 'momentum'], ['accumulatedMeanGrads', 'mg']], (value, gradient, ms, moments, mg) => {
+      const newMs = tf.add(tf.mul(ms, this.decay), tf.mul(tf.square(gradient), 1 - this.decay));
+      const newMg = tf.add(tf.mul(mg, this.decay), tf.mul(gradient, 1 - this.decay));
+      const step = tf.div(tf.mul(gradient, this.learningRate), tf.sqrt(tf.add(tf.sub(newMs, tf.square(newMg)), this.epsilon)));
+      const newMoments = tf.add(tf.mul(moments, this.momentum), step);
+      ms.assign(newMs);
+      mg.assign(newMg);
+      moments.assign(newMoments);
+      value.assign(tf.sub(value, newMoments));
+    });
   }
 }
 
