@@ -57,16 +57,12 @@ public partial class Model
             throw new ArgumentOutOfRangeException(nameof(validationSplit), $"validationSplit must be in [0, 1). Received: {validationSplit}");
         var (inputs, targets) = ToTensors(x, y);
         var owned = new List<Tensor>(inputs.Concat(targets));   // freed at the end; views into them are not
-        Tensor? weights = sampleWeight is null ? null : Ops.FromArray(sampleWeight, DType.Float32);
         Tensor[]? validationInputs = null, validationTargets = null;
         try
         {
-            if (weights is not null) owned.Add(weights);
             long samples = inputs[0].Shape[0]!.Value;
-            if (weights is not null && weights.Shape[0] != samples)
-                throw new ArgumentException($"sampleWeight has {weights.Shape[0]} entries but the data has {samples} samples.");
-            if (classWeight is not null)
-                owned.Add(weights = ClassWeights(classWeight, targets[0], weights));
+            var weights = SampleWeights(sampleWeight, classWeight, inputs, targets, "the data");
+            if (weights is not null) owned.Add(weights);
             if (validationData is { } data)
             {
                 (validationInputs, validationTargets) = ToTensors(data.X, data.Y);
@@ -224,11 +220,7 @@ public partial class Model
         {
             ResetMetrics(compiled);
             using var scope = Ops.NewScope();
-            var weights = sampleWeight is null ? null : Ops.FromArray(sampleWeight, DType.Float32);
-            if (weights is not null && weights.Shape[0] != inputs[0].Shape[0])
-                throw new ArgumentException($"sampleWeight has {weights.Shape[0]} entries but the batch has {inputs[0].Shape[0]} samples.");
-            if (classWeight is not null) weights = ClassWeights(classWeight, targets[0], weights);
-            return TrainStep(compiled, inputs, targets, weights);
+            return TrainStep(compiled, inputs, targets, SampleWeights(sampleWeight, classWeight, inputs, targets, "the batch"));
         }
         finally
         {
@@ -289,6 +281,21 @@ public partial class Model
             throw;
         }
         return (inputs, targets);
+    }
+
+    /// <summary>
+    /// Each sample's weight: <paramref name="sampleWeight"/> (one entry per sample of <paramref name="rows"/>), times its
+    /// class's weight when <paramref name="classWeight"/> is given; null when neither is.
+    /// </summary>
+    private static Tensor? SampleWeights(Array? sampleWeight, IReadOnlyDictionary<int, double>? classWeight, Tensor[] inputs, Tensor[] targets, string rows)
+    {
+        if (sampleWeight is null && classWeight is null) return null;
+        using var scope = Ops.NewScope();
+        var weights = sampleWeight is null ? null : Ops.FromArray(sampleWeight, DType.Float32);
+        long samples = inputs[0].Shape[0]!.Value;
+        if (weights is not null && weights.Shape[0] != samples)
+            throw new ArgumentException($"sampleWeight has {weights.Shape[0]} entries but {rows} has {samples} samples.");
+        return scope.Keep(classWeight is null ? weights! : ClassWeights(classWeight, targets[0], weights));
     }
 
     private static Tensor ClassWeights(IReadOnlyDictionary<int, double> classWeight, Tensor targets, Tensor? sampleWeight)
