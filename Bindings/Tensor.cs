@@ -50,7 +50,15 @@ public sealed class Tensor : IDisposable
         return new Tensor(alias.clone());
     }
 
-    /// <summary>Copies a flat array into a tensor of the given shape.</summary>
+    /// <summary>Copies a flat array into a 1-D tensor of its length, as <c>np.array([1, 2, 3])</c>: <c>Tensor.From(new[] { 1, 2, 3 })</c> has shape (3,).</summary>
+    /// <exception cref="ArgumentException">The element type has no dtype.</exception>
+    public static Tensor From<T>(T[] values) where T : unmanaged =>
+        From(values, (values ?? throw new ArgumentNullException(nameof(values))).LongLength);
+
+    /// <summary>
+    /// Copies a flat array into a tensor of the given shape (row-major); an empty <paramref name="shape"/> makes a
+    /// scalar of one value.
+    /// </summary>
     /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
     public static Tensor From<T>(T[] values, params long[] shape) where T : unmanaged
     {

@@ -12,7 +12,7 @@ internal sealed class BiLstmExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(512, 64);
-        var visible = Keras.Input(shape: [100, 1]);
+        var visible = Keras.Input(shape: (100, 1));
         var encoded = new Bidirectional(new LSTM(10)).Call(visible);
         var output = new Dense(1, activation: "sigmoid").Call(encoded);
         var model = new Model(inputs: visible, outputs: output);

@@ -12,11 +12,11 @@ internal sealed class CnnExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(256, 48);
-        var visible = Keras.Input(shape: [64, 64, 1]);
+        var visible = Keras.Input(shape: (64, 64, 1));
         var conv1 = new Conv2D(32, kernelSize: 4, activation: "relu").Call(visible);
-        var pool1 = new MaxPooling2D(poolSize: [2, 2]).Call(conv1);
+        var pool1 = new MaxPooling2D(poolSize: (2, 2)).Call(conv1);
         var conv2 = new Conv2D(16, kernelSize: 4, activation: "relu").Call(pool1);
-        var pool2 = new MaxPooling2D(poolSize: [2, 2]).Call(conv2);
+        var pool2 = new MaxPooling2D(poolSize: (2, 2)).Call(conv2);
         var flat = new Flatten().Call(pool2);
         var hidden1 = new Dense(10, activation: "relu").Call(flat);
         var output = new Dense(1, activation: "sigmoid").Call(hidden1);

@@ -14,15 +14,15 @@ internal sealed class GanGeneratorExample : IExample
         const int latentDim = 128;
         var generator = new Sequential(
         [
-            new InputLayer([latentDim]),
+            new InputLayer(shape: [latentDim]),
             new Dense(8 * 8 * 128),
-            new Reshape([8, 8, 128]),
+            new Reshape((8, 8, 128)),
             new Conv2DTranspose(128, kernelSize: 4, strides: 2, padding: "same"),
-            new LeakyReLU(alpha: 0.2),
+            new LeakyReLU(negativeSlope: 0.2),
             new Conv2DTranspose(256, kernelSize: 4, strides: 2, padding: "same"),
-            new LeakyReLU(alpha: 0.2),
+            new LeakyReLU(negativeSlope: 0.2),
             new Conv2DTranspose(512, kernelSize: 4, strides: 2, padding: "same"),
-            new LeakyReLU(alpha: 0.2),
+            new LeakyReLU(negativeSlope: 0.2),
             new Conv2D(3, kernelSize: 5, padding: "same", activation: "sigmoid"),
         ], name: "generator");
         generator.Compile(optimizer: new Optimizers.Adam(0.001), loss: "mse");

@@ -11,18 +11,18 @@ internal sealed class InceptionExample : IExample
 
     private static KerasTensor Module(KerasTensor inputImg)
     {
-        var tower1 = new Conv2D(64, [1, 1], padding: "same", activation: "relu").Call(inputImg);
-        tower1 = new Conv2D(64, [3, 3], padding: "same", activation: "relu").Call(tower1);
-        var tower2 = new Conv2D(64, [1, 1], padding: "same", activation: "relu").Call(inputImg);
-        tower2 = new Conv2D(64, [5, 5], padding: "same", activation: "relu").Call(tower2);
-        var tower3 = new MaxPooling2D([3, 3], strides: [1, 1], padding: "same").Call(inputImg);
-        tower3 = new Conv2D(64, [1, 1], padding: "same", activation: "relu").Call(tower3);
+        var tower1 = new Conv2D(64, (1, 1), padding: "same", activation: "relu").Call(inputImg);
+        tower1 = new Conv2D(64, (3, 3), padding: "same", activation: "relu").Call(tower1);
+        var tower2 = new Conv2D(64, (1, 1), padding: "same", activation: "relu").Call(inputImg);
+        tower2 = new Conv2D(64, (5, 5), padding: "same", activation: "relu").Call(tower2);
+        var tower3 = new MaxPooling2D((3, 3), strides: (1, 1), padding: "same").Call(inputImg);
+        tower3 = new Conv2D(64, (1, 1), padding: "same", activation: "relu").Call(tower3);
         return Keras.Layers.Concatenate([tower1, tower2, tower3], axis: 1);
     }
 
     public int Run(ExampleOptions options)
     {
-        var guideInput = Keras.Input(shape: [256, 256, 3]);
+        var guideInput = Keras.Input(shape: (256, 256, 3));
         var guide = new Model(guideInput, Module(guideInput), name: "inception_module");
         bool ok = Check(guide.CountParams() == 140_160 && guide.Outputs[0].Shape == new Shape(null, 768, 256, 64),
             $"the guide's module: {guide.CountParams():N0} parameters, output {guide.Outputs[0].Shape}");
@@ -30,7 +30,7 @@ internal sealed class InceptionExample : IExample
         Console.WriteLine($"  drew {options.File("inception.png")}");
 
         int n = options.SamplesOr(128, 16), size = options.Quick ? 12 : 24;
-        var inputImg = Keras.Input(shape: [size, size, 3]);
+        var inputImg = Keras.Input(shape: (size, size, 3));
         var features = new GlobalAveragePooling2D().Call(Module(inputImg));
         var model = new Model(inputImg, new Dense(1, activation: "sigmoid").Call(features));
         model.Compile(optimizer: "adam", loss: "binary_crossentropy");

@@ -12,13 +12,13 @@ internal sealed class MultiInputExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(192, 32);
-        var visible1 = Keras.Input(shape: [64, 64, 1]);
-        var pool11 = new MaxPooling2D(poolSize: [2, 2]).Call(new Conv2D(32, kernelSize: 4, activation: "relu").Call(visible1));
-        var pool12 = new MaxPooling2D(poolSize: [2, 2]).Call(new Conv2D(16, kernelSize: 4, activation: "relu").Call(pool11));
+        var visible1 = Keras.Input(shape: (64, 64, 1));
+        var pool11 = new MaxPooling2D(poolSize: (2, 2)).Call(new Conv2D(32, kernelSize: 4, activation: "relu").Call(visible1));
+        var pool12 = new MaxPooling2D(poolSize: (2, 2)).Call(new Conv2D(16, kernelSize: 4, activation: "relu").Call(pool11));
         var flat1 = new Flatten().Call(pool12);
-        var visible2 = Keras.Input(shape: [32, 32, 3]);
-        var pool21 = new MaxPooling2D(poolSize: [2, 2]).Call(new Conv2D(32, kernelSize: 4, activation: "relu").Call(visible2));
-        var pool22 = new MaxPooling2D(poolSize: [2, 2]).Call(new Conv2D(16, kernelSize: 4, activation: "relu").Call(pool21));
+        var visible2 = Keras.Input(shape: (32, 32, 3));
+        var pool21 = new MaxPooling2D(poolSize: (2, 2)).Call(new Conv2D(32, kernelSize: 4, activation: "relu").Call(visible2));
+        var pool22 = new MaxPooling2D(poolSize: (2, 2)).Call(new Conv2D(16, kernelSize: 4, activation: "relu").Call(pool21));
         var flat2 = new Flatten().Call(pool22);
         var merge = Keras.Layers.Concatenate([flat1, flat2]);
         var hidden1 = new Dense(10, activation: "relu").Call(merge);

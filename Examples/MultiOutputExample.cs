@@ -12,7 +12,7 @@ internal sealed class MultiOutputExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(512, 64);
-        var visible = Keras.Input(shape: [100, 1]);
+        var visible = Keras.Input(shape: (100, 1));
         var extract = new LSTM(10, returnSequences: true).Call(visible);
         var class11 = new LSTM(10).Call(extract);
         var class12 = new Dense(10, activation: "relu").Call(class11);

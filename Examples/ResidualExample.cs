@@ -13,9 +13,9 @@ internal sealed class ResidualExample : IExample
     {
         int n = options.SamplesOr(128, 32), size = options.Quick ? 16 : 64;
         // input tensor for a 3-channel image
-        var x = Keras.Input(shape: [size, size, 3]);
+        var x = Keras.Input(shape: (size, size, 3));
         // 3x3 conv with 3 output channels (same as input channels)
-        var y = new Conv2D(3, [3, 3], padding: "same").Call(x);
+        var y = new Conv2D(3, (3, 3), padding: "same").Call(x);
         // this returns x + y.
         var z = Keras.Layers.Add([x, y]);
         var model = new Model(x, z);

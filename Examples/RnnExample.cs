@@ -12,7 +12,7 @@ internal sealed class RnnExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(512, 64);
-        var visible = Keras.Input(shape: [100, 1]);
+        var visible = Keras.Input(shape: (100, 1));
         var hidden1 = new LSTM(10).Call(visible);
         var hidden2 = new Dense(10, activation: "relu").Call(hidden1);
         var output = new Dense(1, activation: "sigmoid").Call(hidden2);

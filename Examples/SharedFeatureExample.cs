@@ -12,7 +12,7 @@ internal sealed class SharedFeatureExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(512, 64);
-        var visible = Keras.Input(shape: [100, 1]);
+        var visible = Keras.Input(shape: (100, 1));
         var extract1 = new LSTM(10).Call(visible);
         var interp1 = new Dense(10, activation: "relu").Call(extract1);
         var interp11 = new Dense(10, activation: "relu").Call(extract1);

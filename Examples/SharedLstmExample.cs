@@ -12,8 +12,8 @@ internal sealed class SharedLstmExample : IExample
     public int Run(ExampleOptions options)
     {
         int n = options.SamplesOr(256, 64);
-        var tweetA = Keras.Input(shape: [280, 256]);
-        var tweetB = Keras.Input(shape: [280, 256]);
+        var tweetA = Keras.Input(shape: (280, 256));
+        var tweetB = Keras.Input(shape: (280, 256));
         // This layer can take as input a matrix and will return a vector of size 64
         var sharedLstm = new LSTM(64);
         // When we reuse the same layer instance multiple times, the weights of the layer are also being reused

@@ -13,15 +13,15 @@ internal sealed class SharedVisionExample : IExample
     {
         int n = options.SamplesOr(512, 64);
         // First, define the vision modules
-        var digitInput = Keras.Input(shape: [27, 27, 1]);
-        var x = new Conv2D(64, [3, 3]).Call(digitInput);
-        x = new Conv2D(64, [3, 3]).Call(x);
-        x = new MaxPooling2D([2, 2]).Call(x);
+        var digitInput = Keras.Input(shape: (27, 27, 1));
+        var x = new Conv2D(64, (3, 3)).Call(digitInput);
+        x = new Conv2D(64, (3, 3)).Call(x);
+        x = new MaxPooling2D((2, 2)).Call(x);
         var outVision = new Flatten().Call(x);
         var visionModel = new Model(digitInput, outVision);
         // Then define the tell-digits-apart model
-        var digitA = Keras.Input(shape: [27, 27, 1]);
-        var digitB = Keras.Input(shape: [27, 27, 1]);
+        var digitA = Keras.Input(shape: (27, 27, 1));
+        var digitB = Keras.Input(shape: (27, 27, 1));
         // The vision model will be shared, weights and all
         var outA = visionModel.Call(digitA);
         var outB = visionModel.Call(digitB);

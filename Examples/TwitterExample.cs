@@ -23,7 +23,7 @@ internal sealed class TwitterExample : IExample
         var clock = Stopwatch.StartNew();
 
         // --- the guide's model, line by line -------------------------------------------------------------------
-        var mainInput = Keras.Input(shape: [100], dtype: DType.Int32, name: "main_input");
+        var mainInput = Keras.Input(shape: [100], dtype: "int32", name: "main_input");
         var x = new Embedding(outputDim: 512, inputDim: 10000, inputLength: 100).Call(mainInput);
         var lstmOut = new LSTM(32).Call(x);
         var auxiliaryOutput = new Dense(1, activation: "sigmoid", name: "aux_output").Call(lstmOut);

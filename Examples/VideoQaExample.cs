@@ -13,14 +13,14 @@ internal sealed class VideoQaExample : IExample
     {
         var (vqaModel, questionInput, encodedQuestion, visionModel) = VqaExample.Build(size, words, vocabulary, answers);
         vqa = vqaModel;
-        var videoInput = Keras.Input(shape: [frames, size, size, 3]);
+        var videoInput = Keras.Input(shape: (frames, size, size, 3));
         // This is our video encoded via the previously trained vision_model (weights are reused)
         var encodedFrameSequence = new TimeDistributed(visionModel).Call(videoInput);
         var encodedVideo = new LSTM(256).Call(encodedFrameSequence);
         // This is a model-level representation of the question encoder, reusing the same weights as before:
         var questionEncoder = new Model(inputs: questionInput, outputs: encodedQuestion);
         // Let's use it to encode the question:
-        var videoQuestionInput = Keras.Input(shape: [words], dtype: DType.Int32);
+        var videoQuestionInput = Keras.Input(shape: [words], dtype: "int32");
         var encodedVideoQuestion = questionEncoder.Call(videoQuestionInput);
         // And this is our video question answering model:
         var merged = Keras.Layers.Concatenate([encodedVideo, encodedVideoQuestion]);

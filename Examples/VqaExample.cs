@@ -13,16 +13,16 @@ internal sealed class VqaExample : IExample
     {
         // First, let's define a vision model using a Sequential model.
         var visionModel = new Sequential();
-        visionModel.Add(new Conv2D(64, [3, 3], activation: "relu", padding: "same", inputShape: [size, size, 3]));
-        visionModel.Add(new Conv2D(64, [3, 3], activation: "relu"));
-        visionModel.Add(new MaxPooling2D([2, 2]));
-        visionModel.Add(new Conv2D(128, [3, 3], activation: "relu", padding: "same"));
-        visionModel.Add(new Conv2D(128, [3, 3], activation: "relu"));
-        visionModel.Add(new MaxPooling2D([2, 2]));
-        visionModel.Add(new Conv2D(256, [3, 3], activation: "relu", padding: "same"));
-        visionModel.Add(new Conv2D(256, [3, 3], activation: "relu"));
-        visionModel.Add(new Conv2D(256, [3, 3], activation: "relu"));
-        visionModel.Add(new MaxPooling2D([2, 2]));
+        visionModel.Add(new Conv2D(64, (3, 3), activation: "relu", padding: "same", inputShape: (size, size, 3)));
+        visionModel.Add(new Conv2D(64, (3, 3), activation: "relu"));
+        visionModel.Add(new MaxPooling2D((2, 2)));
+        visionModel.Add(new Conv2D(128, (3, 3), activation: "relu", padding: "same"));
+        visionModel.Add(new Conv2D(128, (3, 3), activation: "relu"));
+        visionModel.Add(new MaxPooling2D((2, 2)));
+        visionModel.Add(new Conv2D(256, (3, 3), activation: "relu", padding: "same"));
+        visionModel.Add(new Conv2D(256, (3, 3), activation: "relu"));
+        visionModel.Add(new Conv2D(256, (3, 3), activation: "relu"));
+        visionModel.Add(new MaxPooling2D((2, 2)));
         visionModel.Add(new Flatten());
         return visionModel;
     }
@@ -31,10 +31,10 @@ internal sealed class VqaExample : IExample
     {
         var visionModel = VisionModel(size);
         // Now let's get a tensor with the output of our vision model:
-        var imageInput = Keras.Input(shape: [size, size, 3]);
+        var imageInput = Keras.Input(shape: (size, size, 3));
         var encodedImage = visionModel.Call(imageInput);
         // Next, let's define a language model to encode the question into a vector.
-        var questionInput = Keras.Input(shape: [words], dtype: DType.Int32);
+        var questionInput = Keras.Input(shape: [words], dtype: "int32");
         var embeddedQuestion = new Embedding(inputDim: vocabulary, outputDim: 256, inputLength: words).Call(questionInput);
         var encodedQuestion = new LSTM(256).Call(embeddedQuestion);
         // Let's concatenate the question vector and the image vector:

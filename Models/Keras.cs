@@ -6,27 +6,12 @@ namespace TfFunctional;
 public static partial class Keras
 {
     /// <summary>
-    /// Creates a symbolic input of <paramref name="shape"/> (without the batch dimension), as <c>keras.Input</c>;
-    /// <paramref name="dtype"/> as a <see cref="DType"/> or by name (<c>dtype: "int32"</c>), float32 by default.
+    /// Creates a symbolic input of <paramref name="shape"/> (without the batch dimension), as <c>keras.Input</c>: a
+    /// tuple as written (<c>shape: (28, 28, 1)</c>), a list (<c>shape: [784]</c>), or an <c>int[]</c>/<c>int?[]</c>/list
+    /// (see <see cref="ShapeArgument"/>); <paramref name="dtype"/> as a <see cref="DType"/> or by name (<c>dtype: "int32"</c>), float32 by default.
     /// </summary>
-    public static KerasTensor Input(int?[] shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
+    public static KerasTensor Input(ShapeArgument shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
         new InputLayer(shape, batchSize, dtype, name).Tensor;
-
-    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from the fully known dimensions an <c>int[]</c> holds.</summary>
-    public static KerasTensor Input(int[] shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
-        Input(shape.Select(d => (int?)d).ToArray(), dtype, name, batchSize);
-
-    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python pair as written: <c>Keras.Input(shape: (28, 28))</c>.</summary>
-    public static KerasTensor Input((int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
-        Input([shape.Item1, shape.Item2], dtype, name, batchSize);
-
-    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python triple as written: <c>Keras.Input(shape: (28, 28, 1))</c>.</summary>
-    public static KerasTensor Input((int, int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
-        Input([shape.Item1, shape.Item2, shape.Item3], dtype, name, batchSize);
-
-    /// <summary>As <see cref="Input(int?[], DTypeArgument, string?, int?)"/>, from a Python 4-tuple as written (video frames: <c>(16, 64, 64, 3)</c>).</summary>
-    public static KerasTensor Input((int, int, int, int) shape, DTypeArgument dtype = default, string? name = null, int? batchSize = null) =>
-        Input([shape.Item1, shape.Item2, shape.Item3, shape.Item4], dtype, name, batchSize);
 
     /// <summary>Resets the automatic layer names, so the next Dense is <c>dense</c> again.</summary>
     public static void ClearSession() => Naming.Reset();

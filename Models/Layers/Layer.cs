@@ -27,7 +27,7 @@ public abstract class Layer : IDisposable
     private bool _trainable;
 
     /// <summary>Creates a layer; <paramref name="name"/> defaults to the snake_cased class name made unique (<c>dense_1</c>).</summary>
-    protected Layer(string? name = null, bool trainable = true, DType dtype = DType.Float32, int?[]? inputShape = null, int? batchSize = null)
+    protected Layer(string? name = null, bool trainable = true, DType dtype = DType.Float32, ShapeArgument? inputShape = null, int? batchSize = null)
     {
         Name = name ?? Naming.UniqueName(Naming.ToSnakeCase(GetType().Name));
         if (Name.Length == 0)
@@ -35,7 +35,7 @@ public abstract class Layer : IDisposable
         _trainable = trainable;
         DType = dtype;
         if (inputShape is not null)
-            BatchInputShape = new Shape([batchSize, .. inputShape]);
+            BatchInputShape = new Shape([batchSize, .. inputShape.Value.Dimensions]);
     }
 
     /// <summary>The layer's name, unique within a model.</summary>

@@ -52,7 +52,7 @@ internal static class ConfigBinder
             {
                 "name" => config.Name,
                 // Keras's Layer takes batch_input_shape in place of input_shape and batch_size.
-                "inputShape" when config.GetNode("batch_input_shape") is JsonArray => config.Get<int?[]>("batch_input_shape")[1..],
+                "inputShape" when config.GetNode("batch_input_shape") is JsonArray => new ShapeArgument(config.Get<int?[]>("batch_input_shape")[1..]),
                 "batchSize" when config.GetNode("batch_input_shape") is JsonArray => config.Get<int?[]>("batch_input_shape")[0],
                 _ when config.Has(key) && config.GetNode(key) is not null => config.Get(parameter.ParameterType, key),
                 _ when parameter.IsDefined(typeof(ParamArrayAttribute)) => Array.CreateInstance(parameter.ParameterType.GetElementType()!, 0),

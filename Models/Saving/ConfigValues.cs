@@ -36,9 +36,8 @@ internal static class ConfigValues
                 _ when underlying == typeof(double[]) => node is JsonArray doubles ? doubles.Select(v => Number(v ?? throw Expected(owner, key, "a list of numbers", node), owner, key, integer: false)).ToArray()
                     : throw Expected(owner, key, "a list of numbers", node),
                 _ when underlying == typeof(IntOrTuple) => new IntOrTuple(Ints(node, owner, key)),
-                _ when underlying == typeof(int?[]) => node is JsonArray dims
-                    ? dims.Select(d => d is null ? (int?)null : Int(d, owner, key)).ToArray()
-                    : throw Expected(owner, key, "a shape (a list of integers and nulls)", node),
+                _ when underlying == typeof(int?[]) => Dimensions(node, owner, key),
+                _ when underlying == typeof(ShapeArgument) => new ShapeArgument(Dimensions(node, owner, key)),
                 _ when underlying == typeof(int[][]) => node is JsonArray pairs && pairs.All(p => p is JsonArray)
                     ? pairs.Select(p => Ints(p!, owner, key)).ToArray()
                     : throw Expected(owner, key, "a list of integer lists", node),
@@ -68,6 +67,10 @@ internal static class ConfigValues
         if (integer && (value != Math.Floor(value) || Math.Abs(value) > long.MaxValue)) throw Expected(owner, key, "an integer", node);
         return value;
     }
+
+    private static int?[] Dimensions(JsonNode node, LayerConfig owner, string key) => node is JsonArray dimensions
+        ? dimensions.Select(d => d is null ? (int?)null : Int(d, owner, key)).ToArray()
+        : throw Expected(owner, key, "a shape (a list of integers and nulls)", node);
 
     private static int Int(JsonNode node, LayerConfig owner, string key)
     {

@@ -135,6 +135,91 @@ public class ArgumentFormTests
         Assert.That(new Permute((2, 1)).Call(Keras.Input(shape: (4, 3))).Shape, Is.EqualTo(new Shape(null, 3, 4)));
     }
 
+    /// <summary>A layer's <c>inputShape:</c> takes every form <c>Keras.Input(shape:)</c> takes, and each builds the same model.</summary>
+    [Test]
+    public void LayerInputShapesTakeTuplesArraysAndLists()
+    {
+        Shape FirstLayerInput(Layer first)
+        {
+            Keras.ClearSession();
+            var model = new Sequential([first, new Flatten()]);
+            return model.Inputs[0].Shape;
+        }
+        int[] held = [6, 6, 2];
+        int?[] withUnknown = [null, 6, 2];
+        var expected = new Shape(null, 6, 6, 2);
+        Assert.That(FirstLayerInput(new Conv2D(3, (3, 3), inputShape: (6, 6, 2))), Is.EqualTo(expected));
+        Assert.That(FirstLayerInput(new Conv2D(3, (3, 3), inputShape: [6, 6, 2])), Is.EqualTo(expected));
+        Assert.That(FirstLayerInput(new Conv2D(3, (3, 3), inputShape: held)), Is.EqualTo(expected));
+        Assert.That(FirstLayerInput(new Conv2D(3, (3, 3), inputShape: new List<int>(held))), Is.EqualTo(expected));
+        Assert.That(FirstLayerInput(new Dense(2, inputShape: (null, 6, 2))), Is.EqualTo(new Shape(null, null, 6, 2)));
+        Assert.That(FirstLayerInput(new Dense(2, inputShape: withUnknown)), Is.EqualTo(new Shape(null, null, 6, 2)));
+        Assert.That(FirstLayerInput(new LSTM(2, inputShape: (null, 4))), Is.EqualTo(new Shape(null, null, 4)));
+        Assert.That(FirstLayerInput(new Dense(2, inputShape: [784])), Is.EqualTo(new Shape(null, 784)));
+        Assert.That(FirstLayerInput(new Dense(2, inputDim: 784)), Is.EqualTo(new Shape(null, 784)), "Keras 1's input_dim still works");
+
+        // Keras.Input takes the same forms, lists included, and its shape reads back as Python writes it.
+        Assert.That(Keras.Input(shape: new List<int?> { null, 8 }).Shape, Is.EqualTo(new Shape(null, null, 8)));
+        Assert.That(Keras.Input(shape: (2, 3, 4, 5, 6)).Shape, Is.EqualTo(new Shape(null, 2, 3, 4, 5, 6)));
+        Assert.That(((ShapeArgument)(28, 28, 1)).ToString(), Is.EqualTo("(28, 28, 1)"));
+        Assert.That(((ShapeArgument)new[] { 784 }).ToString(), Is.EqualTo("(784,)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Keras.Input(shape: default))!.Message, Does.StartWith("A shape is required"));
+
+        // The tuple form of a model built twice gives the same numbers as the list form.
+        Model Build(ShapeArgument shape)
+        {
+            Keras.ClearSession();
+            return new Sequential([new Dense(2, kernelInitializer: new Initializers.Constant(0.5), inputShape: shape)]);
+        }
+        using var fromTuple = Build((null, 3)).Predict(new float[,,] { { { 1, 2, 3 } } });
+        using var fromList = Build([null, 3]).Predict(new float[,,] { { { 1, 2, 3 } } });
+        Assert.That(fromTuple.ToArray<float>(), Is.EqualTo(fromList.ToArray<float>()).And.EqualTo(new[] { 3f, 3f }));
+    }
+
+    /// <summary>The by-name forms of <c>loss</c> and <c>metrics</c> as dictionaries of names, objects and lists.</summary>
+    [Test]
+    public void DictionariesByOutputNameGiveWhatListsGive()
+    {
+        var byList = TwoInTwoOut();
+        byList.Compile("sgd", loss: ["binary_crossentropy", "mse"], metrics: ["mae"]);
+        var expected = Evaluate(byList);
+
+        var byNames = TwoInTwoOut();
+        byNames.Compile("sgd", loss: new Dictionary<string, string> { ["second"] = "mse", ["first"] = "binary_crossentropy" },
+            metrics: new Dictionary<string, string[]> { ["first"] = ["mae"], ["second"] = ["mae"] });
+        Assert.That(Evaluate(byNames), Is.EquivalentTo(expected));
+
+        var byObjects = TwoInTwoOut();
+        byObjects.Compile("sgd", loss: new Dictionary<string, Losses.Loss?> { ["first"] = new Losses.BinaryCrossentropy(), ["second"] = new Losses.MeanSquaredError() },
+            metrics: new Dictionary<string, List<string>> { ["first"] = ["mae"], ["second"] = ["mae"] });
+        Assert.That(Evaluate(byObjects), Is.EquivalentTo(expected));
+
+        var byLossArray = TwoInTwoOut();
+        Losses.Loss?[] losses = [new Losses.BinaryCrossentropy(), new Losses.MeanSquaredError()];
+        byLossArray.Compile("sgd", loss: losses, metrics: new List<string> { "mae" });
+        Assert.That(Evaluate(byLossArray), Is.EquivalentTo(expected));
+    }
+
+    /// <summary>
+    /// <c>Tensor.From(new[] { 1, 2, 3 })</c> is the 1-D tensor NumPy's <c>np.array([1, 2, 3])</c> is; with a shape, the
+    /// flat values fill it row by row; an explicit empty shape is a scalar.
+    /// </summary>
+    [Test]
+    public void AFlatArrayIsAOneDimensionalTensor()
+    {
+        using var ids = Tensor.From(new[] { 1, 2, 3 });
+        Assert.That(ids.Shape, Is.EqualTo(new Shape(3)));
+        Assert.That(ids.ToArray(), Is.EqualTo(new[] { 1, 2, 3 }));
+        using var one = Tensor.From(new[] { 5f });
+        Assert.That(one.Shape, Is.EqualTo(new Shape(1)));
+        using var scalar = Tensor.From(new[] { 5f }, Array.Empty<long>());
+        Assert.That(scalar.Rank, Is.EqualTo(0));
+        using var matrix = Tensor.From(new[] { 1f, 2, 3, 4, 5, 6 }, 2, 3);
+        Assert.That(matrix.ToNDArray<float>(), Is.EqualTo(new float[,] { { 1, 2, 3 }, { 4, 5, 6 } }));
+        Assert.That(Assert.Throws<ArgumentException>(() => Tensor.From(new[] { 1, 2, 3 }, 2, 2))!.Message,
+            Is.EqualTo("Cannot make a tensor of shape (2, 2) from 3 values."));
+    }
+
     [Test]
     public void TensorsPrintTheirValuesAndReadAsTheirOwnType()
     {

@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Keras's ELU layer: <c>x</c> for x &gt; 0, else <c>alpha · (exp(x) − 1)</c> (default alpha 1).</summary>
-public sealed class ELU(double alpha = 1.0, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class ELU(double alpha = 1.0, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>Scale of the negative part.</summary>
     public double Alpha { get; } = alpha;

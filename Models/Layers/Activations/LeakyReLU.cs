@@ -5,7 +5,7 @@ public sealed class LeakyReLU : Layer
 {
     /// <summary>Creates the layer; <paramref name="alpha"/> is Keras 2's name for the slope (Keras 3 still takes it).</summary>
     /// <exception cref="ArgumentException">A negative slope.</exception>
-    public LeakyReLU(double negativeSlope = 0.3, string? name = null, int?[]? inputShape = null, double? alpha = null)
+    public LeakyReLU(double negativeSlope = 0.3, string? name = null, ShapeArgument? inputShape = null, double? alpha = null)
         : base(name, inputShape: inputShape)
     {
         double slope = alpha ?? negativeSlope;

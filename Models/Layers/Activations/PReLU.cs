@@ -14,7 +14,7 @@ public sealed class PReLU : Layer
 
     /// <summary>Creates the layer (alpha starts at zeros, as in Keras).</summary>
     public PReLU(Initializer? alphaInitializer = null, Regularizer? alphaRegularizer = null, Constraint? alphaConstraint = null,
-        int[]? sharedAxes = null, string? name = null, int?[]? inputShape = null) : base(name, inputShape: inputShape)
+        int[]? sharedAxes = null, string? name = null, ShapeArgument? inputShape = null) : base(name, inputShape: inputShape)
     {
         AlphaInitializer = alphaInitializer ?? new Zeros();
         AlphaRegularizer = alphaRegularizer;

@@ -4,7 +4,7 @@ namespace TfFunctional.Layers;
 public sealed class ReLU : Layer
 {
     /// <summary>Creates the layer (Keras defaults: no max, slope 0, threshold 0).</summary>
-    public ReLU(double? maxValue = null, double negativeSlope = 0.0, double threshold = 0.0, string? name = null, int?[]? inputShape = null)
+    public ReLU(double? maxValue = null, double negativeSlope = 0.0, double threshold = 0.0, string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         if (maxValue < 0) throw new ArgumentException($"max_value of a ReLU layer cannot be a negative value. Received: {maxValue}", nameof(maxValue));

@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Keras's Softmax layer over <c>axis</c> (default −1).</summary>
-public sealed class Softmax(int axis = -1, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class Softmax(int axis = -1, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>The normalized axis.</summary>
     public int Axis { get; } = axis;

@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Keras 2's ThresholdedReLU: <c>x</c> where x &gt; theta (default 1), else 0.</summary>
-public sealed class ThresholdedReLU(double theta = 1.0, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class ThresholdedReLU(double theta = 1.0, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>The threshold.</summary>
     public double Theta { get; } = theta;

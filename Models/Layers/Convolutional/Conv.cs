@@ -19,7 +19,7 @@ public abstract class Conv : KernelLayer
     protected Conv(int rank, int filters, IntOrTuple kernelSize, IntOrTuple? strides, string padding, string? dataFormat,
         IntOrTuple? dilationRate, int groups, ActivationFunction? activation, bool useBias, Initializer? kernelInitializer,
         Initializer? biasInitializer, Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Regularizer? activityRegularizer,
-        Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, int?[]? inputShape)
+        Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, ShapeArgument? inputShape)
         : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
             kernelConstraint, biasConstraint, name, trainable, inputShape)
     {

@@ -11,7 +11,7 @@ public sealed class Conv1D(int filters, IntOrTuple kernelSize, IntOrTuple? strid
     bool useBias = true, Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
     Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
     Constraint? kernelConstraint = null, Constraint? biasConstraint = null, string? name = null, bool trainable = true,
-    int?[]? inputShape = null)
+    ShapeArgument? inputShape = null)
     : Conv(1, filters, kernelSize, strides, padding, dataFormat, dilationRate, groups, activation, useBias, kernelInitializer,
         biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape)
 {

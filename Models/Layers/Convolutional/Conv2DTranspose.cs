@@ -10,7 +10,7 @@ public sealed class Conv2DTranspose(int filters, IntOrTuple kernelSize, IntOrTup
     string? dataFormat = null, IntOrTuple? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
     Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
     Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null,
-    Constraint? biasConstraint = null, string? name = null, bool trainable = true, int?[]? inputShape = null)
+    Constraint? biasConstraint = null, string? name = null, bool trainable = true, ShapeArgument? inputShape = null)
     : ConvTranspose(2, filters, kernelSize, strides, padding, outputPadding, dataFormat, dilationRate, activation, useBias, kernelInitializer,
         biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer, kernelConstraint, biasConstraint, name, trainable, inputShape)
 {

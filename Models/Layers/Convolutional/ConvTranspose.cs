@@ -20,7 +20,7 @@ public abstract class ConvTranspose : KernelLayer
         string? dataFormat = null, IntOrTuple? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null, Regularizer? kernelRegularizer = null,
         Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null, Constraint? kernelConstraint = null,
-        Constraint? biasConstraint = null, string? name = null, bool trainable = true, int?[]? inputShape = null)
+        Constraint? biasConstraint = null, string? name = null, bool trainable = true, ShapeArgument? inputShape = null)
         : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
             kernelConstraint, biasConstraint, name, trainable, inputShape)
     {

@@ -19,7 +19,7 @@ public sealed class DepthwiseConv2D : DepthwiseConvolution
         string? dataFormat = null, IntOrTuple? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
         Initializer? depthwiseInitializer = null, Initializer? biasInitializer = null, Regularizer? depthwiseRegularizer = null,
         Regularizer? biasRegularizer = null, Constraint? depthwiseConstraint = null, Constraint? biasConstraint = null,
-        string? name = null, bool trainable = true, int?[]? inputShape = null)
+        string? name = null, bool trainable = true, ShapeArgument? inputShape = null)
         : base(kernelSize, strides, padding, depthMultiplier, dataFormat, dilationRate, activation, useBias, depthwiseInitializer,
             biasInitializer, name, trainable, inputShape)
     {

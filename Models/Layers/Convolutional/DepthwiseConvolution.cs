@@ -12,7 +12,7 @@ public abstract class DepthwiseConvolution : Layer
     /// <summary>Creates the layer.</summary>
     protected DepthwiseConvolution(IntOrTuple kernelSize, IntOrTuple? strides, string padding, int depthMultiplier, string? dataFormat,
         IntOrTuple? dilationRate, ActivationFunction? activation, bool useBias, Initializer? depthwiseInitializer, Initializer? biasInitializer,
-        string? name, bool trainable, int?[]? inputShape)
+        string? name, bool trainable, ShapeArgument? inputShape)
         : base(name, trainable, inputShape: inputShape)
     {
         if (depthMultiplier <= 0) throw new ArgumentOutOfRangeException(nameof(depthMultiplier), $"`depth_multiplier` must be positive. Received: {depthMultiplier}");

@@ -17,7 +17,7 @@ public sealed class SeparableConv2D : DepthwiseConvolution
     public SeparableConv2D(int filters, IntOrTuple kernelSize, IntOrTuple? strides = null, string padding = "valid", int depthMultiplier = 1,
         string? dataFormat = null, IntOrTuple? dilationRate = null, ActivationFunction? activation = null, bool useBias = true,
         Initializer? depthwiseInitializer = null, Initializer? pointwiseInitializer = null, Initializer? biasInitializer = null,
-        string? name = null, bool trainable = true, int?[]? inputShape = null)
+        string? name = null, bool trainable = true, ShapeArgument? inputShape = null)
         : base(kernelSize, strides, padding, depthMultiplier, dataFormat, dilationRate, activation, useBias, depthwiseInitializer,
             biasInitializer, name, trainable, inputShape)
     {

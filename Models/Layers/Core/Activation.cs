@@ -6,7 +6,7 @@ namespace TfFunctional.Layers;
 public sealed class Activation : Layer
 {
     /// <summary>Creates the layer.</summary>
-    public Activation(ActivationFunction activation, string? name = null, int?[]? inputShape = null)
+    public Activation(ActivationFunction activation, string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         Function = activation ?? throw new ArgumentNullException(nameof(activation));

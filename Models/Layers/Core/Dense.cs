@@ -20,9 +20,9 @@ public sealed class Dense : KernelLayer
         Initializer? kernelInitializer = null, Initializer? biasInitializer = null,
         Regularizer? kernelRegularizer = null, Regularizer? biasRegularizer = null, Regularizer? activityRegularizer = null,
         Constraint? kernelConstraint = null, Constraint? biasConstraint = null,
-        string? name = null, bool trainable = true, int?[]? inputShape = null, int? inputDim = null, int? batchSize = null)
+        string? name = null, bool trainable = true, ShapeArgument? inputShape = null, int? inputDim = null, int? batchSize = null)
         : base(activation, useBias, kernelInitializer, biasInitializer, kernelRegularizer, biasRegularizer, activityRegularizer,
-            kernelConstraint, biasConstraint, name, trainable, inputShape ?? (inputDim is int d ? [d] : null), batchSize)
+            kernelConstraint, biasConstraint, name, trainable, inputShape ?? (inputDim is int d ? [d] : (ShapeArgument?)null), batchSize)
     {
         if (units <= 0)
             throw new ArgumentOutOfRangeException(nameof(units),

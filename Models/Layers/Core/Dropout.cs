@@ -5,7 +5,7 @@ public sealed class Dropout : Layer
 {
     /// <summary>Creates the layer.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is outside [0, 1).</exception>
-    public Dropout(double rate, int[]? noiseShape = null, int? seed = null, string? name = null, int?[]? inputShape = null)
+    public Dropout(double rate, int[]? noiseShape = null, int? seed = null, string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         if (rate is < 0 or >= 1)

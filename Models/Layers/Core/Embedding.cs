@@ -15,8 +15,8 @@ public sealed class Embedding : Layer
     /// <summary>Creates the layer with Keras's defaults (uniform ±0.05 initializer, no mask).</summary>
     public Embedding(int inputDim, int outputDim, Initializer? embeddingsInitializer = null, Regularizer? embeddingsRegularizer = null,
         Regularizer? activityRegularizer = null, Constraint? embeddingsConstraint = null, bool maskZero = false, int? inputLength = null,
-        string? name = null, bool trainable = true, int?[]? inputShape = null, int? batchSize = null)
-        : base(name, trainable, inputShape: inputShape ?? (inputLength is int n ? [n] : null), batchSize: batchSize)
+        string? name = null, bool trainable = true, ShapeArgument? inputShape = null, int? batchSize = null)
+        : base(name, trainable, inputShape: inputShape ?? (inputLength is int n ? [n] : (ShapeArgument?)null), batchSize: batchSize)
     {
         if (inputDim <= 0 || outputDim <= 0)
             throw new ArgumentException(

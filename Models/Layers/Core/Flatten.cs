@@ -4,7 +4,7 @@ namespace TfFunctional.Layers;
 public sealed class Flatten : Layer
 {
     /// <summary>Creates the layer; <paramref name="dataFormat"/> is <c>channels_last</c> (default) or <c>channels_first</c>.</summary>
-    public Flatten(string dataFormat = "channels_last", string? name = null, int?[]? inputShape = null)
+    public Flatten(string dataFormat = "channels_last", string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         if (dataFormat is not ("channels_last" or "channels_first"))

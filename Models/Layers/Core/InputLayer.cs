@@ -3,12 +3,11 @@ namespace TfFunctional.Layers;
 /// <summary>The entry point of a model: has no weights and one node whose output is the symbolic input tensor.</summary>
 public sealed class InputLayer : Layer
 {
-    /// <summary>Creates the layer and its symbolic output; <see cref="Keras.Input(int?[], DTypeArgument, string?, int?)"/> is the usual way.</summary>
-    public InputLayer(int?[] shape, int? batchSize = null, DTypeArgument dtype = default, string? name = null)
+    /// <summary>Creates the layer and its symbolic output; <see cref="Keras.Input(ShapeArgument, DTypeArgument, string?, int?)"/> is the usual way.</summary>
+    public InputLayer(ShapeArgument shape, int? batchSize = null, DTypeArgument dtype = default, string? name = null)
         : base(name ?? Naming.UniqueName("input", zeroBased: false), trainable: true, dtype)
     {
-        ArgumentNullException.ThrowIfNull(shape);
-        BatchInputShape = new Shape([batchSize, .. shape]);
+        BatchInputShape = new Shape([batchSize, .. shape.Dimensions]);
         var node = new Node(this, [], inputsAreList: false, [(BatchInputShape, dtype.DType)]);
         Tensor = node.OutputTensors[0];
         EnsureBuilt([BatchInputShape], asList: false);

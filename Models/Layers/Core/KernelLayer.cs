@@ -14,7 +14,7 @@ public abstract class KernelLayer : Layer
     /// <summary>Creates the layer (no activation, glorot_uniform kernel and zero bias by default).</summary>
     protected KernelLayer(ActivationFunction? activation, bool useBias, Initializer? kernelInitializer, Initializer? biasInitializer,
         Regularizer? kernelRegularizer, Regularizer? biasRegularizer, Regularizer? activityRegularizer,
-        Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, int?[]? inputShape, int? batchSize = null)
+        Constraint? kernelConstraint, Constraint? biasConstraint, string? name, bool trainable, ShapeArgument? inputShape, int? batchSize = null)
         : base(name, trainable, inputShape: inputShape, batchSize: batchSize)
     {
         Activation = activation ?? ActivationFunction.Linear;

@@ -10,7 +10,7 @@ public sealed class Lambda : Layer, Saving.ISaveCheck
     private readonly Func<IReadOnlyList<Shape>, Shape>? _outputShape;
 
     /// <summary>A Lambda on one input.</summary>
-    public Lambda(Func<Tensor, Tensor> function, Func<Shape, Shape>? outputShape = null, string? name = null, int?[]? inputShape = null)
+    public Lambda(Func<Tensor, Tensor> function, Func<Shape, Shape>? outputShape = null, string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(function);

@@ -7,7 +7,7 @@ namespace TfFunctional.Layers;
 public sealed class Masking : Layer
 {
     /// <summary>Creates the layer.</summary>
-    public Masking(double maskValue = 0.0, string? name = null, int?[]? inputShape = null) : base(name, inputShape: inputShape) =>
+    public Masking(double maskValue = 0.0, string? name = null, ShapeArgument? inputShape = null) : base(name, inputShape: inputShape) =>
         MaskValue = maskValue;
 
     /// <summary>The value that marks padding.</summary>

@@ -5,9 +5,9 @@ public sealed class Permute : Layer
 {
     /// <summary>Creates the layer.</summary>
     /// <exception cref="ArgumentException"><paramref name="dims"/> is not a permutation of 1..n.</exception>
-    public Permute(IntOrTuple dims, string? name = null, int?[]? inputShape = null) : this(dims.Values, name, inputShape) { }
+    public Permute(IntOrTuple dims, string? name = null, ShapeArgument? inputShape = null) : this(dims.Values, name, inputShape) { }
 
-    private Permute(int[] dims, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
+    private Permute(int[] dims, string? name, ShapeArgument? inputShape) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(dims);
         if (!dims.Order().SequenceEqual(Enumerable.Range(1, dims.Length)))

@@ -5,7 +5,7 @@ public sealed class RepeatVector : Layer
 {
     /// <summary>Creates the layer.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is not positive.</exception>
-    public RepeatVector(int n, string? name = null, int?[]? inputShape = null) : base(name, inputShape: inputShape)
+    public RepeatVector(int n, string? name = null, ShapeArgument? inputShape = null) : base(name, inputShape: inputShape)
     {
         if (n <= 0)
             throw new ArgumentOutOfRangeException(nameof(n), $"Expected an integer value for `n` larger than 0. Received: n={n}");

@@ -8,9 +8,9 @@ public sealed class Reshape : Layer
     /// <param name="targetShape">The shape of each sample, as Keras's tuple: <c>(7, 7, 256)</c> or <c>[7, 7, 256]</c>.</param>
     /// <param name="name">The layer's name.</param>
     /// <param name="inputShape">The input shape, when this is a model's first layer.</param>
-    public Reshape(IntOrTuple targetShape, string? name = null, int?[]? inputShape = null) : this(targetShape.Values, name, inputShape) { }
+    public Reshape(IntOrTuple targetShape, string? name = null, ShapeArgument? inputShape = null) : this(targetShape.Values, name, inputShape) { }
 
-    private Reshape(int[] targetShape, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
+    private Reshape(int[] targetShape, string? name, ShapeArgument? inputShape) : base(name, inputShape: inputShape)
     {
         ArgumentNullException.ThrowIfNull(targetShape);
         if (targetShape.Count(d => d == -1) > 1 || targetShape.Any(d => d is 0 or < -1))

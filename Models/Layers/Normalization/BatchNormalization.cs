@@ -18,7 +18,7 @@ public sealed class BatchNormalization : NormalizationLayer
     public BatchNormalization(int axis = -1, double momentum = 0.99, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Initializer? movingMeanInitializer = null,
         Initializer? movingVarianceInitializer = null, Regularizer? betaRegularizer = null, Regularizer? gammaRegularizer = null,
-        Constraint? betaConstraint = null, Constraint? gammaConstraint = null, string? name = null, bool trainable = true, int?[]? inputShape = null)
+        Constraint? betaConstraint = null, Constraint? gammaConstraint = null, string? name = null, bool trainable = true, ShapeArgument? inputShape = null)
         : base(epsilon, center, scale, betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer, betaConstraint, gammaConstraint,
             name, trainable, inputShape)
     {

@@ -13,7 +13,7 @@ public sealed class LayerNormalization : NormalizationLayer
     public LayerNormalization(int[]? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true,
         Initializer? betaInitializer = null, Initializer? gammaInitializer = null, Regularizer? betaRegularizer = null,
         Regularizer? gammaRegularizer = null, Constraint? betaConstraint = null, Constraint? gammaConstraint = null,
-        string? name = null, int?[]? inputShape = null)
+        string? name = null, ShapeArgument? inputShape = null)
         : base(epsilon, center, scale, betaInitializer, gammaInitializer, betaRegularizer, gammaRegularizer, betaConstraint, gammaConstraint,
             name, trainable: true, inputShape)
     {

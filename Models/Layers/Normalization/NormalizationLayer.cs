@@ -13,7 +13,7 @@ public abstract class NormalizationLayer : Layer
     /// <summary>Creates the layer.</summary>
     protected NormalizationLayer(double epsilon, bool center, bool scale, Initializer? betaInitializer, Initializer? gammaInitializer,
         Regularizer? betaRegularizer, Regularizer? gammaRegularizer, Constraint? betaConstraint, Constraint? gammaConstraint,
-        string? name, bool trainable, int?[]? inputShape)
+        string? name, bool trainable, ShapeArgument? inputShape)
         : base(name, trainable, inputShape: inputShape)
     {
         Epsilon = epsilon;

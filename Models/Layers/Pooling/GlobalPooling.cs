@@ -7,7 +7,7 @@ namespace TfFunctional.Layers;
 public abstract class GlobalPooling : Layer
 {
     /// <summary>Creates the layer.</summary>
-    protected GlobalPooling(int rank, bool max, string? dataFormat, bool keepdims, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
+    protected GlobalPooling(int rank, bool max, string? dataFormat, bool keepdims, string? name, ShapeArgument? inputShape) : base(name, inputShape: inputShape)
     {
         Rank = rank;
         IsMax = max;

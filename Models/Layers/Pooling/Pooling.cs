@@ -7,7 +7,7 @@ namespace TfFunctional.Layers;
 public abstract class Pooling : Layer
 {
     /// <summary>Creates the layer.</summary>
-    protected Pooling(int rank, bool max, IntOrTuple poolSize, IntOrTuple? strides, string padding, string? dataFormat, string? name, int?[]? inputShape)
+    protected Pooling(int rank, bool max, IntOrTuple poolSize, IntOrTuple? strides, string padding, string? dataFormat, string? name, ShapeArgument? inputShape)
         : base(name, inputShape: inputShape)
     {
         Rank = rank;

@@ -21,7 +21,7 @@ public sealed class LSTM : RecurrentLayer
         Regularizer? biasRegularizer = null, Constraint? kernelConstraint = null, Constraint? recurrentConstraint = null,
         Constraint? biasConstraint = null, double dropout = 0.0, double recurrentDropout = 0.0, bool returnSequences = false,
         bool returnState = false, bool goBackwards = false, bool stateful = false, string? name = null, bool trainable = true,
-        int?[]? inputShape = null, int? batchSize = null)
+        ShapeArgument? inputShape = null, int? batchSize = null)
         : base(units, activation, useBias, kernelInitializer, recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer,
             biasRegularizer, kernelConstraint, recurrentConstraint, biasConstraint, returnSequences, returnState, goBackwards, stateful,
             dropout, recurrentDropout, name, trainable, inputShape, batchSize)

@@ -20,7 +20,7 @@ public abstract class RecurrentLayer : Layer
         Initializer? recurrentInitializer, Initializer? biasInitializer, Regularizer? kernelRegularizer, Regularizer? recurrentRegularizer,
         Regularizer? biasRegularizer, Constraint? kernelConstraint, Constraint? recurrentConstraint, Constraint? biasConstraint,
         bool returnSequences, bool returnState, bool goBackwards, bool stateful,
-        double dropout, double recurrentDropout, string? name, bool trainable, int?[]? inputShape, int? batchSize)
+        double dropout, double recurrentDropout, string? name, bool trainable, ShapeArgument? inputShape, int? batchSize)
         : base(name, trainable, inputShape: inputShape, batchSize: batchSize)
     {
         if (units <= 0)

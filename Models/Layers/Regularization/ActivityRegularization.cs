@@ -3,7 +3,7 @@ using TfFunctional.Regularizers;
 namespace TfFunctional.Layers;
 
 /// <summary>Passes its input through and adds <c>(l1·Σ|x| + l2·Σx²) / batch</c> to the training loss.</summary>
-public sealed class ActivityRegularization(double l1 = 0.0, double l2 = 0.0, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class ActivityRegularization(double l1 = 0.0, double l2 = 0.0, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>L1 factor.</summary>
     public double L1 { get; } = l1;

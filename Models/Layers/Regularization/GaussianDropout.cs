@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Multiplies by Gaussian noise of mean 1 and stddev <c>√(rate / (1 − rate))</c> while training.</summary>
-public sealed class GaussianDropout(double rate, int? seed = null, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class GaussianDropout(double rate, int? seed = null, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>The drop probability the noise matches.</summary>
     public double Rate { get; } = rate is >= 0 and < 1 ? rate : throw new ArgumentOutOfRangeException(nameof(rate), $"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}");

@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Adds zero-centered Gaussian noise of <c>stddev</c> while training; the identity otherwise.</summary>
-public sealed class GaussianNoise(double stddev, int? seed = null, string? name = null, int?[]? inputShape = null) : Layer(name, inputShape: inputShape)
+public sealed class GaussianNoise(double stddev, int? seed = null, string? name = null, ShapeArgument? inputShape = null) : Layer(name, inputShape: inputShape)
 {
     /// <summary>Standard deviation of the noise.</summary>
     public double Stddev { get; } = stddev >= 0 ? stddev : throw new ArgumentOutOfRangeException(nameof(stddev), $"Invalid value received for argument `stddev`. Expected a float value >= 0. Received: stddev={stddev}");

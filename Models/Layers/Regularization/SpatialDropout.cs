@@ -4,7 +4,7 @@ namespace TfFunctional.Layers;
 public abstract class SpatialDropout : Layer
 {
     /// <summary>Creates the layer.</summary>
-    protected SpatialDropout(int rank, double rate, string? dataFormat, string? name, int?[]? inputShape) : base(name, inputShape: inputShape)
+    protected SpatialDropout(int rank, double rate, string? dataFormat, string? name, ShapeArgument? inputShape) : base(name, inputShape: inputShape)
     {
         if (rate is < 0 or >= 1)
             throw new ArgumentOutOfRangeException(nameof(rate), $"Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate={rate}");

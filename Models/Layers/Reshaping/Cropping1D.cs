@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Removes steps at the start and end (Keras default 1 each).</summary>
-public sealed class Cropping1D(IntOrTuple? cropping = null, string? name = null, int?[]? inputShape = null)
+public sealed class Cropping1D(IntOrTuple? cropping = null, string? name = null, ShapeArgument? inputShape = null)
     : SpatialMargins(1, Expand(1, (cropping ?? 1).Values, null), "channels_last", true, name, inputShape)
 {
     /// <inheritdoc />

@@ -4,11 +4,11 @@ namespace TfFunctional.Layers;
 public sealed class Cropping2D : SpatialMargins
 {
     /// <summary>Creates the layer from an int (all sides) or one int per axis (both sides of it).</summary>
-    public Cropping2D(IntOrTuple? cropping = null, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+    public Cropping2D(IntOrTuple? cropping = null, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, (cropping ?? 0).Values, null), dataFormat, true, name, inputShape) { }
 
     /// <summary>Creates the layer from ((top, bottom), (left, right)).</summary>
-    public Cropping2D(int[][] cropping, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+    public Cropping2D(int[][] cropping, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, null, cropping), dataFormat, true, name, inputShape) { }
 
     /// <inheritdoc />

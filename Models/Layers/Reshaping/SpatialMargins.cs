@@ -7,7 +7,7 @@ namespace TfFunctional.Layers;
 public abstract class SpatialMargins : Layer
 {
     /// <summary>Creates the layer.</summary>
-    protected SpatialMargins(int rank, int[][] margins, string? dataFormat, bool crop, string? name, int?[]? inputShape)
+    protected SpatialMargins(int rank, int[][] margins, string? dataFormat, bool crop, string? name, ShapeArgument? inputShape)
         : base(name, inputShape: inputShape)
     {
         if (margins.Length != rank || margins.Any(m => m.Length != 2 || m.Any(v => v < 0)))

@@ -4,7 +4,7 @@ namespace TfFunctional.Layers;
 public abstract class UpSampling : Layer
 {
     /// <summary>Creates the layer.</summary>
-    protected UpSampling(int rank, IntOrTuple size, string? dataFormat, string interpolation, string? name, int?[]? inputShape)
+    protected UpSampling(int rank, IntOrTuple size, string? dataFormat, string interpolation, string? name, ShapeArgument? inputShape)
         : base(name, inputShape: inputShape)
     {
         Rank = rank;

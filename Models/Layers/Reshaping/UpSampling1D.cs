@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Repeats each time step <c>size</c> times (Keras default 2).</summary>
-public sealed class UpSampling1D(int size = 2, string? name = null, int?[]? inputShape = null)
+public sealed class UpSampling1D(int size = 2, string? name = null, ShapeArgument? inputShape = null)
     : UpSampling(1, size, "channels_last", "nearest", name, inputShape)
 {
     /// <inheritdoc />

@@ -2,7 +2,7 @@ namespace TfFunctional.Layers;
 
 /// <summary>Scales rows and columns by <c>size</c> (Keras default (2, 2)), nearest or bilinear.</summary>
 public sealed class UpSampling2D(IntOrTuple? size = null, string? dataFormat = null, string interpolation = "nearest", string? name = null,
-    int?[]? inputShape = null) : UpSampling(2, size ?? 2, dataFormat, interpolation, name, inputShape)
+    ShapeArgument? inputShape = null) : UpSampling(2, size ?? 2, dataFormat, interpolation, name, inputShape)
 {
     /// <inheritdoc />
     public override LayerConfig GetConfig() =>

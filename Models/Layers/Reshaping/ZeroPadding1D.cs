@@ -1,7 +1,7 @@
 namespace TfFunctional.Layers;
 
 /// <summary>Adds zeros at the start and end of the steps (Keras default 1 each).</summary>
-public sealed class ZeroPadding1D(IntOrTuple? padding = null, string? name = null, int?[]? inputShape = null)
+public sealed class ZeroPadding1D(IntOrTuple? padding = null, string? name = null, ShapeArgument? inputShape = null)
     : SpatialMargins(1, Expand(1, (padding ?? 1).Values, null), "channels_last", false, name, inputShape)
 {
     /// <inheritdoc />

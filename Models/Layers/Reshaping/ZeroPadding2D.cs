@@ -4,11 +4,11 @@ namespace TfFunctional.Layers;
 public sealed class ZeroPadding2D : SpatialMargins
 {
     /// <summary>Creates the layer from an int (all sides) or one int per axis (both sides of it).</summary>
-    public ZeroPadding2D(IntOrTuple? padding = null, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+    public ZeroPadding2D(IntOrTuple? padding = null, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, (padding ?? 1).Values, null), dataFormat, false, name, inputShape) { }
 
     /// <summary>Creates the layer from ((top, bottom), (left, right)).</summary>
-    public ZeroPadding2D(int[][] padding, string? dataFormat = null, string? name = null, int?[]? inputShape = null)
+    public ZeroPadding2D(int[][] padding, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, null, padding), dataFormat, false, name, inputShape) { }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ public sealed class Bidirectional : Layer
 
     /// <summary>Wraps <paramref name="layer"/>; the backward layer is a copy with <c>goBackwards</c> flipped unless given.</summary>
     /// <exception cref="ArgumentException">The layer is not recurrent, or the merge mode is unknown.</exception>
-    public Bidirectional(Layer layer, string? mergeMode = "concat", Layer? backwardLayer = null, string? name = null, int?[]? inputShape = null)
+    public Bidirectional(Layer layer, string? mergeMode = "concat", Layer? backwardLayer = null, string? name = null, ShapeArgument? inputShape = null)
         : base(name, inputShape: inputShape)
     {
         if (layer is not RecurrentLayer forward)
