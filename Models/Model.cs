@@ -167,6 +167,7 @@ public partial class Model : Layer
                     }
             var stepContext = stepMasks is null ? plain : plain.WithMasks(stepMasks);
             if (step.Node.Training is bool fixedMode) stepContext = stepContext.WithTraining(fixedMode);
+            stepContext = stepContext.WithArguments(step.Node.Arguments);
             var outputs = step.Layer.Invoke(stepInputs, step.InputsAreList, stepContext);
             if (outputs.Count != step.OutputSlots.Length)
                 throw new InvalidOperationException(

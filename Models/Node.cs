@@ -6,11 +6,13 @@ namespace TfFunctional;
 public sealed class Node
 {
     internal Node(Layer layer, IReadOnlyList<KerasTensor> inputTensors, bool inputsAreList,
-        IReadOnlyList<(Shape Shape, DType DType)> outputs, bool? training = null, IReadOnlyList<KerasTensor?>? masks = null)
+        IReadOnlyList<(Shape Shape, DType DType)> outputs, bool? training = null, IReadOnlyList<KerasTensor?>? masks = null,
+        IReadOnlyDictionary<string, object>? arguments = null)
     {
         Layer = layer;
         Training = training;
         Masks = masks;
+        Arguments = arguments ?? Layer.NoCallArguments;
         InputTensors = inputTensors;
         InputsAreList = inputsAreList;
         Index = layer.AddInboundNode(this);
@@ -32,6 +34,7 @@ public sealed class Node
         OutputTensors = outputs;
         InputsAreList = inputsAreList;
         Index = 0;
+        Arguments = Layer.NoCallArguments;
     }
 
     /// <summary>The call's <c>training</c> argument: false or true fixes the mode of this call, null follows the model.</summary>
@@ -42,6 +45,13 @@ public sealed class Node
     /// mask: the masks then come from the inputs (Masking, Embedding with mask_zero), as Keras's <c>_keras_mask</c>.
     /// </summary>
     public IReadOnlyList<KerasTensor?>? Masks { get; }
+
+    /// <summary>
+    /// The call's other non-tensor arguments (Keras's call kwargs beside <c>training</c> and <c>mask</c>), by Keras name,
+    /// each with the value this call used: an attention layer's <c>use_causal_mask</c> and <c>return_attention_scores</c>.
+    /// Every argument the layer's call takes is here; files write them into the node's kwargs and read them back.
+    /// </summary>
+    public IReadOnlyDictionary<string, object> Arguments { get; }
 
     /// <summary>The tensors given as masks.</summary>
     internal IEnumerable<KerasTensor> MaskTensors => Masks?.OfType<KerasTensor>() ?? [];

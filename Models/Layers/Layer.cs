@@ -453,7 +453,7 @@ public abstract class Layer : IDisposable
     }
 
     internal IReadOnlyList<KerasTensor> CallSymbolic(IReadOnlyList<KerasTensor> inputs, bool asList, bool? training = null,
-        IReadOnlyList<KerasTensor?>? masks = null)
+        IReadOnlyList<KerasTensor?>? masks = null, IReadOnlyDictionary<string, object?>? arguments = null)
     {
         if (inputs.Count == 0)
             throw new ArgumentException($"Layer \"{Name}\" was called on an empty list of inputs.");
@@ -461,21 +461,69 @@ public abstract class Layer : IDisposable
         int nodeIndex = _inboundNodes.Count;
         var shapes = inputs.Select(t => t.Shape).ToArray();
         IReadOnlyList<Shape> outputShapes;
+        IReadOnlyDictionary<string, object> resolved;
         try
         {
+            resolved = ResolveCallArguments(arguments);
             CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
             EnsureBuilt(shapes, asList);
             CheckInputs(shapes, inputs.Select(t => t.DType).ToArray(), nodeIndex);
-            outputShapes = asList ? ComputeOutputShapes(shapes) : ComputeOutputShapes([shapes[0]]);
+            outputShapes = ComputeOutputShapes(asList ? shapes : [shapes[0]], resolved);
         }
         catch (ArgumentException e)
         {
             throw WithNode(e, nodeIndex);
         }
         var dtypes = ComputeOutputDTypes(inputs.Select(t => t.DType).ToArray(), outputShapes.Count);
-        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray(), training, masks?.ToArray());
+        var node = new Node(this, inputs.ToArray(), asList, outputShapes.Zip(dtypes).ToArray(), training, masks?.ToArray(), resolved);
         return node.OutputTensors;
     }
+
+    /// <summary>No call arguments beside training and mask.</summary>
+    internal static readonly IReadOnlyDictionary<string, object> NoCallArguments = new Dictionary<string, object>();
+
+    /// <summary>
+    /// The non-tensor arguments this layer's <c>call</c> takes beside <c>training</c> and <c>mask</c>, by Keras name
+    /// (<c>use_causal_mask</c>), each with the value a call that does not give it uses (a bool, an int, a double or a
+    /// string). Each call records them on its <see cref="Node"/>; files write them and read them back; the layer reads
+    /// them with <see cref="CallArgument{T}"/>.
+    /// </summary>
+    protected internal virtual IReadOnlyDictionary<string, object> CallArgumentDefaults => NoCallArguments;
+
+    /// <summary>The value of call argument <paramref name="name"/> in this call (the layer's default in an eager call).</summary>
+    protected T CallArgument<T>(CallContext context, string name) =>
+        (T)(context.Arguments.TryGetValue(name, out var value) ? value : CallArgumentDefaults[name]);
+
+    /// <summary>Calls the layer on symbolic tensors with call arguments (null: the layer's default), as a subclass's typed <c>Call</c> overloads do.</summary>
+    /// <exception cref="ArgumentException">An argument the call does not take, or a value of the wrong type.</exception>
+    protected IReadOnlyList<KerasTensor> CallWithArguments(IReadOnlyList<KerasTensor> inputs, bool asList, IReadOnlyDictionary<string, object?> arguments) =>
+        CallSymbolic(inputs, asList, arguments: arguments);
+
+    /// <summary>Every argument the call takes, from the given ones and the defaults; unknown names and wrong types are refused.</summary>
+    internal IReadOnlyDictionary<string, object> ResolveCallArguments(IReadOnlyDictionary<string, object?>? given)
+    {
+        var defaults = CallArgumentDefaults;
+        if (given is null || given.Count == 0) return defaults.Count == 0 ? NoCallArguments : new Dictionary<string, object>(defaults);
+        var resolved = new Dictionary<string, object>(defaults);
+        foreach (var (name, value) in given)
+        {
+            if (!defaults.TryGetValue(name, out var fallback))
+                throw new ArgumentException($"Layer \"{Name}\" ({ClassName}) does not take the call argument '{name}'" +
+                    (defaults.Count > 0 ? $"; its call takes {string.Join(", ", defaults.Keys)}." : "."));
+            if (value is null) continue;
+            if (value.GetType() != fallback.GetType())
+                throw new ArgumentException($"Layer \"{Name}\" ({ClassName}): call argument '{name}' should be a {fallback.GetType().Name}. Received: {name}={value}");
+            resolved[name] = value;
+        }
+        return resolved;
+    }
+
+    /// <summary>
+    /// The output shapes of a call with <paramref name="arguments"/> (every argument of <see cref="CallArgumentDefaults"/>);
+    /// layers whose outputs depend on a call argument (return_attention_scores) override this.
+    /// </summary>
+    protected virtual IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes, IReadOnlyDictionary<string, object> arguments) =>
+        ComputeOutputShapes(inputShapes);
 
     /// <summary>Keras's masks: one per input, each the input's shape without its feature axis.</summary>
     private void CheckMasks(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor?> masks)

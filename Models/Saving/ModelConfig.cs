@@ -191,17 +191,23 @@ internal static class ModelConfig
         return new JsonObject { ["args"] = args, ["kwargs"] = keras3Arguments };
     }
 
-    /// <summary>The call arguments Keras writes into a node's kwargs: the call's training argument, an attention layer's flags when set.</summary>
+    /// <summary>
+    /// The call arguments Keras writes into a node's kwargs: the call's training argument when fixed, then every other
+    /// non-tensor argument of the call (<see cref="Node.Arguments"/>), as Keras's <c>serialize_node</c> writes kwargs.
+    /// </summary>
     private static JsonObject CallArguments(Node node)
     {
-        var layer = node.Layer;
         var kwargs = new JsonObject();
         if (node.Training is bool training) kwargs["training"] = training;
-        if (layer is IAttentionCallArguments attention)
-        {
-            if (attention.ReturnAttentionScores) kwargs["return_attention_scores"] = true;
-            if (attention.UseCausalMask) kwargs["use_causal_mask"] = true;
-        }
+        foreach (var (name, value) in node.Arguments)
+            kwargs[name] = value switch
+            {
+                bool flag => JsonValue.Create(flag),
+                int number => JsonValue.Create(number),
+                double number => JsonValue.Create(number),
+                string text => JsonValue.Create(text),
+                _ => throw new InvalidOperationException($"Layer \"{node.Layer.Name}\": call argument '{name}' has a value of type {value.GetType().Name}, which a file cannot hold."),
+            };
         return kwargs;
     }
 

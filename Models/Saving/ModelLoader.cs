@@ -111,12 +111,12 @@ internal static class ModelLoader
                     var spec = queue.Peek();
                     var inputs = ResolveInputs(spec, layer.TensorArgumentNames, calls, byName, out bool asList);
                     if (inputs is null || !ResolveMasks(spec, inputs.Count, calls, byName, out var masks)) break;
-                    if (layer is IAttentionCallArguments attention) ApplyCallArguments(attention, spec);
+                    var arguments = CallArguments(spec, name, layer);
                     IReadOnlyList<KerasTensor> outputs;
                     try
                     {
                         bool? training = TrainingArgument(spec);
-                        outputs = layer.CallSymbolic(asList ? inputs : [inputs[0]], asList, training, masks);
+                        outputs = layer.CallSymbolic(asList ? inputs : [inputs[0]], asList, training, masks, arguments);
                     }
                     catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                     {
@@ -259,26 +259,42 @@ internal static class ModelLoader
     }
 
     /// <summary>
-    /// Sets an attention layer's <c>return_attention_scores</c> and <c>use_causal_mask</c> from a node's call arguments
-    /// (its <c>kwargs</c>). Here they belong to the layer, so every call must agree.
-    /// A layer's flags start false when read from a file (Keras keeps them out of the layer config).
+    /// A node's non-tensor call arguments beside training and mask (its <c>kwargs</c>), read as the types of the layer's
+    /// <see cref="Layer.CallArgumentDefaults"/>. Tensors (named tensor arguments, initial_state, mask) are read elsewhere;
+    /// null means not given; any other argument would change what the call computes, so it is refused, not dropped.
     /// </summary>
-    private static void ApplyCallArguments(IAttentionCallArguments layer, JsonNode spec)
+    private static Dictionary<string, object?> CallArguments(JsonNode spec, string name, Layer layer)
     {
-        var kwargs = spec["kwargs"] as JsonObject;
-        bool Flag(string key) => kwargs?[key] is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.True;
-        // An explicit attention mask would change the numbers: refuse it rather than drop it.
-        if (kwargs?["attention_mask"] is { } mask && mask.GetValueKind() != System.Text.Json.JsonValueKind.Null)
-            throw new KerasFormatException($"Layer '{layer.Name}' is called with an attention_mask argument, which TfFunctional does not take; masks from Masking or Embedding(mask_zero=True) do flow.");
-        try
+        var arguments = new Dictionary<string, object?>();
+        if (spec["kwargs"] is not JsonObject kwargs) return arguments;
+        var defaults = layer.CallArgumentDefaults;
+        var tensorArguments = layer.TensorArgumentNames ?? [];
+        foreach (var (key, value) in kwargs)
         {
-            layer.ApplyCallArguments(Flag("return_attention_scores"), Flag("use_causal_mask"));
+            if (key is "training" or "mask" or "initial_state" || tensorArguments.Contains(key) || value is null) continue;
+            if (!defaults.TryGetValue(key, out var fallback))
+                throw new KerasFormatException(
+                    $"Layer '{name}' ({layer.ClassName}) is called with '{key}' ({Describe(value)}), a call argument TfFunctional's {layer.ClassName} does not take; ignoring it would change what the call computes.");
+            var kind = value.GetValueKind();
+            arguments[key] = fallback switch
+            {
+                bool when kind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => value.GetValue<bool>(),
+                int when kind == System.Text.Json.JsonValueKind.Number && value is JsonValue number && number.TryGetValue(out int whole) => whole,
+                double when kind == System.Text.Json.JsonValueKind.Number => double.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
+                string when kind == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+                _ => throw new KerasFormatException(
+                    $"Layer '{name}' ({layer.ClassName}): call argument '{key}' should be a {fallback.GetType().Name}. Received: {key}={LayerConfig.Shorten(value)}"),
+            };
         }
-        catch (ArgumentException e)
-        {
-            throw new KerasFormatException(e.Message);
-        }
+        return arguments;
     }
+
+    /// <summary>A kwargs value for a message: a tensor by the layer that makes it, anything else as written.</summary>
+    private static string Describe(JsonNode value) =>
+        value is JsonObject { } tensor && tensor["class_name"] is JsonValue kind && kind.GetValueKind() == System.Text.Json.JsonValueKind.String
+            && kind.GetValue<string>() == "__keras_tensor__" && tensor["config"] is JsonObject config && config["keras_history"] is JsonArray { Count: > 0 } history
+            ? $"a tensor of layer {LayerConfig.Shorten(history[0])}"
+            : LayerConfig.Shorten(value);
 
     /// <summary>A tensor reference <c>[layer name, node index, tensor index(, kwargs)]</c>, checked.</summary>
     private static (string Layer, int Node, int Tensor) Reference(JsonArray reference, string where)

@@ -147,18 +147,23 @@ public class AttentionAndSeparableTests
         var mha = new MultiHeadAttention(2, 3);
         var outputs = mha.CallOutputs(query, value, returnAttentionScores: true, useCausalMask: true);
         Assert.That(outputs.Select(o => o.Shape), Is.EqualTo(new[] { new Shape(null, 3, 4), new Shape(null, 2, 3, 5) }));
-        Assert.That((mha.ReturnAttentionScores, mha.UseCausalMask), Is.EqualTo((true, true)));
-        var error = Assert.Throws<ArgumentException>(() => mha.CallOutputs(query, value, returnAttentionScores: false))!;
-        Assert.That(error.Message, Is.EqualTo($"Layer \"{mha.Name}\" was already called with return_attention_scores=True, use_causal_mask=True. " +
-            "TfFunctional keeps these call arguments per layer: every call of one layer uses the same values."));
-        Assert.That(mha.CallOutputs(query, value, useCausalMask: true), Has.Count.EqualTo(2), "the same values may be given again");
+        var first = outputs[0].Node;
+        Assert.That(first.Arguments, Is.EqualTo(new Dictionary<string, object> { ["return_attention_scores"] = true, ["use_causal_mask"] = true }));
+        // As in Keras, each call of one layer has its own arguments, and the layer's defaults are untouched.
+        var second = mha.CallOutputs(query, value, returnAttentionScores: false);
+        Assert.That(second, Has.Count.EqualTo(1));
+        Assert.That(second[0].Node.Arguments, Is.EqualTo(new Dictionary<string, object> { ["return_attention_scores"] = false, ["use_causal_mask"] = false }));
+        Assert.That((mha.ReturnAttentionScores, mha.UseCausalMask), Is.EqualTo((false, false)));
+        var error = Assert.Throws<ArgumentException>(() => mha.CallOutputs(Keras.Input(shape: [2, 3, 4]), Keras.Input(shape: [2, 3, 4]), useCausalMask: true))!;
+        Assert.That(error.Message, Does.Contain("use_causal_mask needs inputs of rank 3"));
 
         var attention = new Attention();
         var attended = attention.CallOutputs([query, value], returnAttentionScores: true);
         Assert.That(attended.Select(o => o.Shape), Is.EqualTo(new[] { new Shape(null, 3, 4), new Shape(null, 3, 5) }));
         var causal = new Attention().Call([query, query], useCausalMask: true);
         Assert.That(causal.Shape, Is.EqualTo(new Shape(null, 3, 4)));
-        Assert.That(((Attention)causal.Layer).UseCausalMask, Is.True);
+        Assert.That(causal.Node.Arguments["use_causal_mask"], Is.EqualTo(true));
+        Assert.That(((Attention)causal.Layer).UseCausalMask, Is.False, "a call argument, not the layer's");
     }
 
     [Test]

@@ -3,7 +3,8 @@ namespace TfFunctional.Export.Onnx;
 
 /// <summary>
 /// One call of a layer, as its ONNX converter sees it: the names of the input values in the graph, their Keras shapes
-/// (batch axis unknown) and dtypes, whether a Keras mask reaches each input, and the shapes Keras gives the outputs.
+/// (batch axis unknown) and dtypes, whether a Keras mask reaches each input, the shapes Keras gives the outputs, and the
+/// call's non-tensor arguments (<see cref="Node.Arguments"/>: an attention layer's use_causal_mask, …).
 /// </summary>
 public sealed record OnnxCall(
     string Hint,
@@ -11,8 +12,14 @@ public sealed record OnnxCall(
     IReadOnlyList<Shape> InputShapes,
     IReadOnlyList<DType> InputDTypes,
     IReadOnlyList<bool> Masked,
-    IReadOnlyList<Shape> OutputShapes)
+    IReadOnlyList<Shape> OutputShapes,
+    IReadOnlyDictionary<string, object> Arguments)
 {
+    /// <summary>The value of call argument <paramref name="name"/> in this call.</summary>
+    /// <exception cref="InvalidOperationException">The call has no such argument.</exception>
+    public T Argument<T>(string name) => Arguments.TryGetValue(name, out var value) && value is T typed ? typed
+        : throw new InvalidOperationException($"Layer \"{Hint}\" has no call argument '{name}' of type {typeof(T).Name}.");
+
     /// <summary>The only input (most layers take one).</summary>
     public string Input => Inputs[0];
 

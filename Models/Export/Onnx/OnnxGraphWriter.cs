@@ -31,7 +31,8 @@ internal static class OnnxGraphWriter
                 step.Node.InputTensors.Select(t => t.DType).ToArray(),
                 // A mask given to the call (mask=) replaces the inputs' own, as in Predict.
                 step.MaskSlots is { } maskSlots ? maskSlots.Select(s => s >= 0).ToArray() : step.InputSlots.Select(s => masked[s]).ToArray(),
-                step.Node.OutputTensors.Select(t => t.Shape).ToArray());
+                step.Node.OutputTensors.Select(t => t.Shape).ToArray(),
+                step.Node.Arguments);
             var outputs = Convert(layer, graph, call);
             if (outputs.Count != step.OutputSlots.Length)
                 throw new InvalidOperationException($"The ONNX converter of layer \"{layer.Name}\" ({layer.ClassName}) gave {outputs.Count} outputs where the layer has {step.OutputSlots.Length}.");

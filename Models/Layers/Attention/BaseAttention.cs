@@ -5,7 +5,7 @@ namespace TfFunctional.Layers;
 /// masked value steps (and, with <c>useCausalMask</c>, future steps) get −1e9 before the softmax; dropout on the
 /// weights while training; the output is the weighted sum of values, optionally with the scores.
 /// </summary>
-public abstract class BaseAttention : Layer, IAttentionCallArguments
+public abstract class BaseAttention : Layer
 {
     /// <summary>Creates the layer.</summary>
     protected BaseAttention(double dropout, bool returnAttentionScores, bool useCausalMask, string? name) : base(name)
@@ -18,39 +18,35 @@ public abstract class BaseAttention : Layer, IAttentionCallArguments
 
     /// <summary>Fraction of attention weights dropped while training.</summary>
     public double Dropout { get; }
-    /// <summary>Whether the attention weights are returned as a second output (Keras's call argument).</summary>
-    public bool ReturnAttentionScores { get; private set; }
-    /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
-    public bool UseCausalMask { get; private set; }
+    /// <summary>
+    /// Whether the attention weights are returned as a second output, for calls that do not say (Keras's call argument;
+    /// each call's own value is in its <see cref="Node.Arguments"/>).
+    /// </summary>
+    public bool ReturnAttentionScores { get; }
+    /// <summary>Whether position i may only attend to positions ≤ i, for calls that do not say (Keras's call argument).</summary>
+    public bool UseCausalMask { get; }
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyDictionary<string, object> CallArgumentDefaults => new Dictionary<string, object>
+    {
+        ["return_attention_scores"] = ReturnAttentionScores,
+        ["use_causal_mask"] = UseCausalMask,
+    };
 
     /// <summary>
     /// Keras's <c>attention([query, value(, key)], use_causal_mask=...)</c>: the attention output. A call argument left
-    /// null keeps the layer's value; every call of one layer must use the same values.
+    /// null takes the layer's value; each call keeps its own.
     /// </summary>
-    /// <exception cref="ArgumentException">The layer was already called with another <paramref name="useCausalMask"/>.</exception>
-    public new KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? useCausalMask)
-    {
-        ((IAttentionCallArguments)this).ApplyCallArguments(null, useCausalMask);
-        return Call(inputs);
-    }
+    public new KerasTensor Call(IReadOnlyList<KerasTensor> inputs, bool? useCausalMask) =>
+        CallOutputs(inputs, returnAttentionScores: false, useCausalMask)[0];
 
     /// <summary>
     /// Keras's <c>attention([query, value(, key)], return_attention_scores=..., use_causal_mask=...)</c>: the output, then
     /// the scores (batch, Tq, Tv) when they are returned.
     /// </summary>
-    /// <exception cref="ArgumentException">The layer was already called with other call arguments.</exception>
-    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs, bool? returnAttentionScores, bool? useCausalMask = null)
-    {
-        ((IAttentionCallArguments)this).ApplyCallArguments(returnAttentionScores, useCausalMask);
-        return CallOutputs(inputs);
-    }
-
-    /// <inheritdoc />
-    void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
-    {
-        ReturnAttentionScores = returnAttentionScores;
-        UseCausalMask = useCausalMask;
-    }
+    public IReadOnlyList<KerasTensor> CallOutputs(IReadOnlyList<KerasTensor> inputs, bool? returnAttentionScores, bool? useCausalMask = null) =>
+        CallWithArguments(inputs, asList: true,
+            new Dictionary<string, object?> { ["return_attention_scores"] = returnAttentionScores, ["use_causal_mask"] = useCausalMask });
 
     /// <inheritdoc />
     public override bool SupportsMasking => true;
@@ -75,12 +71,15 @@ public abstract class BaseAttention : Layer, IAttentionCallArguments
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes)
+    public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes) => ComputeOutputShapes(inputShapes, CallArgumentDefaults);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes, IReadOnlyDictionary<string, object> arguments)
     {
         if (inputShapes.Count is < 2 or > 3) throw ListOfInputs(inputShapes.Count);
         var (query, value) = (inputShapes[0], inputShapes[1]);
         var output = query.WithDim(^1, value[^1]);
-        return ReturnAttentionScores ? [output, new Shape(query[0], query[1], value[1])] : [output];
+        return (bool)arguments["return_attention_scores"] ? [output, new Shape(query[0], query[1], value[1])] : [output];
     }
 
     /// <inheritdoc />
@@ -93,14 +92,14 @@ public abstract class BaseAttention : Layer, IAttentionCallArguments
         var valueMask = context.Masks.Count > 1 ? context.Masks[1] : null;
         if (valueMask is not null)
             scores = Ops.Where(Ops.ExpandDims(valueMask, 1), scores, Ops.Full([], -1e9, scores.DType));
-        if (UseCausalMask)
+        if (CallArgument<bool>(context, "use_causal_mask"))
             scores = Ops.Where(Ops.CausalMask(scores.Shape[1]!.Value, scores.Shape[2]!.Value), scores, Ops.Full([], -1e9, scores.DType));
         var weights = Ops.Softmax(scores, -1);
         var attended = Ops.Dropout(weights, Dropout, context.Training);
         var output = Ops.Matmul(attended, value);
         var queryMask = context.Mask;
         if (queryMask is not null) output = Ops.Multiply(output, Ops.ExpandDims(Ops.Cast(queryMask, output.DType), -1));
-        return ReturnAttentionScores ? [output, weights] : [output];
+        return CallArgument<bool>(context, "return_attention_scores") ? [output, weights] : [output];
     }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace TfFunctional.Layers;
 /// on [query, value] or [query, value, key] of shape (batch, …, features): attention runs over <see cref="AttentionAxes"/>
 /// (by default every axis between batch and features, the softmax joint over them), the other axes act as batch axes.
 /// </summary>
-public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
+public sealed class MultiHeadAttention : Layer
 {
     private Variable? _queryKernel, _queryBias, _keyKernel, _keyBias, _valueKernel, _valueBias, _outputKernel, _outputBias;
 
@@ -49,40 +49,36 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     public Initializer KernelInitializer { get; }
     /// <summary>Initializes the biases.</summary>
     public Initializer BiasInitializer { get; }
-    /// <summary>Whether the attention weights (batch, heads, Tq, Tv) are a second output (Keras's call argument).</summary>
-    public bool ReturnAttentionScores { get; private set; }
-    /// <summary>Whether position i may only attend to positions ≤ i (Keras's call argument).</summary>
-    public bool UseCausalMask { get; private set; }
+    /// <summary>
+    /// Whether the attention weights (batch, heads, Tq, Tv) are a second output, for calls that do not say (Keras's call
+    /// argument; each call's own value is in its <see cref="Node.Arguments"/>).
+    /// </summary>
+    public bool ReturnAttentionScores { get; }
+    /// <summary>Whether position i may only attend to positions ≤ i, for calls that do not say (Keras's call argument).</summary>
+    public bool UseCausalMask { get; }
+
+    /// <inheritdoc />
+    protected internal override IReadOnlyDictionary<string, object> CallArgumentDefaults => new Dictionary<string, object>
+    {
+        ["return_attention_scores"] = ReturnAttentionScores,
+        ["use_causal_mask"] = UseCausalMask,
+    };
 
     /// <summary>
     /// Keras's <c>mha(query, value, key=None, use_causal_mask=...)</c>: the attention output. A call argument left null
-    /// keeps the layer's value; every call of one layer must use the same values.
+    /// takes the layer's value; each call keeps its own.
     /// </summary>
-    /// <exception cref="ArgumentException">The layer was already called with another <paramref name="useCausalMask"/>.</exception>
-    public KerasTensor Call(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool? useCausalMask = null)
-    {
-        ((IAttentionCallArguments)this).ApplyCallArguments(null, useCausalMask);
-        return Call(key is null ? [query, value] : [query, value, key]);
-    }
+    public KerasTensor Call(KerasTensor query, KerasTensor value, KerasTensor? key = null, bool? useCausalMask = null) =>
+        CallOutputs(query, value, key, returnAttentionScores: false, useCausalMask)[0];
 
     /// <summary>
     /// Keras's <c>mha(query, value, key=None, return_attention_scores=..., use_causal_mask=...)</c>: the output, then the
     /// scores (batch, heads, Tq, Tv) when they are returned.
     /// </summary>
-    /// <exception cref="ArgumentException">The layer was already called with other call arguments.</exception>
     public IReadOnlyList<KerasTensor> CallOutputs(KerasTensor query, KerasTensor value, KerasTensor? key = null,
-        bool? returnAttentionScores = null, bool? useCausalMask = null)
-    {
-        ((IAttentionCallArguments)this).ApplyCallArguments(returnAttentionScores, useCausalMask);
-        return CallOutputs(key is null ? [query, value] : [query, value, key]);
-    }
-
-    /// <inheritdoc />
-    void IAttentionCallArguments.SetCallArguments(bool returnAttentionScores, bool useCausalMask)
-    {
-        ReturnAttentionScores = returnAttentionScores;
-        UseCausalMask = useCausalMask;
-    }
+        bool? returnAttentionScores = null, bool? useCausalMask = null) =>
+        CallWithArguments(key is null ? [query, value] : [query, value, key], asList: true,
+            new Dictionary<string, object?> { ["return_attention_scores"] = returnAttentionScores, ["use_causal_mask"] = useCausalMask });
 
     /// <inheritdoc />
     internal override IReadOnlyList<string> TensorArgumentNames => ["query", "value", "key"];
@@ -139,12 +135,17 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes)
+    public override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes) => ComputeOutputShapes(inputShapes, CallArgumentDefaults);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes, IReadOnlyDictionary<string, object> arguments)
     {
         var query = inputShapes[0];
         var value = inputShapes.Count > 1 ? inputShapes[1] : query;
+        if ((bool)arguments["use_causal_mask"] && query.Rank != 3)
+            throw new ArgumentException($"Layer \"{Name}\": use_causal_mask needs inputs of rank 3 (batch, time, features). Received: {query}");
         var output = query.WithDim(^1, OutputDim ?? query[^1]);
-        if (!ReturnAttentionScores) return [output];
+        if (!(bool)arguments["return_attention_scores"]) return [output];
         // Keras's score axes: batch and the other axes, heads, the query's attention axes, the value's attention axes.
         var (attention, others) = Axes(query.Rank);
         int?[] scores = [query[0], .. others.Select(a => query[a]), NumHeads, .. attention.Select(a => query[a]), .. attention.Select(a => value[a])];
@@ -169,10 +170,11 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var valueMask = context.Masks.Count > 1 ? context.Masks[1] : null;
         int rank = query.Rank;
         var (attention, others) = Axes(rank);
+        bool returnScores = CallArgument<bool>(context, "return_attention_scores");
         if (others.Length == 0 && attention.Length == 1)
         {
             var (output, weights) = Attend(query, value, key, valueMask, context);
-            return ReturnAttentionScores ? [output, weights] : [output];
+            return returnScores ? [output, weights] : [output];
         }
         // Other axes join the batch, attention axes become one sequence axis: (batch·others, positions, features).
         long[] order = [0, .. others, .. attention, rank - 1];
@@ -187,7 +189,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var inverse = new long[rank];
         for (int i = 0; i < rank; i++) inverse[order[i]] = i;
         var result = Ops.Transpose(outputInOrder, inverse);
-        if (!ReturnAttentionScores) return [result];
+        if (!returnScores) return [result];
         long[] valuePositions = attention.Select(a => (long)value.Shape[a]!.Value).ToArray();
         return [result, Ops.Reshape(flatWeights, [.. leading, NumHeads, .. queryPositions, .. valuePositions])];
     }
@@ -206,7 +208,7 @@ public sealed class MultiHeadAttention : Layer, IAttentionCallArguments
         var scores = Ops.Einsum("aecd,abcd->acbe", k, q);   // (batch, heads, Tq, Tv)
         if (valueMask is not null)
             scores = Ops.Where(Ops.ExpandDims(Ops.ExpandDims(valueMask, 1), 1), scores, Ops.Full([], -1e9, scores.DType));
-        if (UseCausalMask)
+        if (CallArgument<bool>(context, "use_causal_mask"))
             scores = Ops.Where(Ops.CausalMask(scores.Shape[2]!.Value, scores.Shape[3]!.Value), scores, Ops.Full([], -1e9, scores.DType));
         var weights = Ops.Softmax(scores, -1);
         var attended = Ops.Einsum("acbe,aecd->abcd", Ops.Dropout(weights, Dropout, context.Training), v);

@@ -13,7 +13,7 @@ internal static class OnnxActivations
         {
             var convert = OnnxExport.Find(layer) ?? throw new NotSupportedException(
                 $"Layer \"{owner.Name}\" ({owner.ClassName}) uses the layer {layer.ClassName} as its activation, which has no ONNX converter.");
-            return convert(layer, graph, new OnnxCall(hint, [x], [Shape.Of([])], [DType.Float32], [false], [Shape.Of([])]))[0];
+            return convert(layer, graph, new OnnxCall(hint, [x], [Shape.Of([])], [DType.Float32], [false], [Shape.Of([])], Layer.NoCallArguments))[0];
         }
         if (function.IsLinear) return x;
         string Unary(string op) => graph.Add(op, [x], hint);

@@ -23,10 +23,10 @@ internal static class AttentionOnnx
             AdditiveAttention additive => SumOfTanh(graph, additive, query, key, hint),
             _ => throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) has no ONNX converter."),
         };
-        if (layer.UseCausalMask) scores = Causal(graph, scores, call.InputShapes[0][1], call.InputShapes[1][1], layer, hint);
+        if (call.Argument<bool>("use_causal_mask")) scores = Causal(graph, scores, call.InputShapes[0][1], call.InputShapes[1][1], layer, hint);
         var weights = graph.Add("Softmax", [scores], hint, ("axis", -1));
         var output = graph.Add("MatMul", [weights, value], hint);
-        return layer.ReturnAttentionScores ? [output, weights] : [output];
+        return call.Argument<bool>("return_attention_scores") ? [output, weights] : [output];
     }
 
     public static IReadOnlyList<string> Convert(MultiHeadAttention layer, OnnxGraph graph, OnnxCall call)
@@ -58,19 +58,19 @@ internal static class AttentionOnnx
         var k = Project(Flat(key, call.InputShapes.Count > 2 ? call.InputShapes[2] : valueShape), "key");
         var v = Project(Flat(value, valueShape), "value");
         var scores = graph.Add("Einsum", [k, q], hint, ("equation", "aecd,abcd->acbe"));   // (batch, heads, Tq, Tv)
-        if (layer.UseCausalMask) scores = Causal(graph, scores, queryShape[1], valueShape[1], layer, hint);
+        if (call.Argument<bool>("use_causal_mask")) scores = Causal(graph, scores, queryShape[1], valueShape[1], layer, hint);
         var weights = graph.Add("Softmax", [scores], hint, ("axis", -1));
         var attended = graph.Add("Einsum", [weights, v], hint, ("equation", "acbe,aecd->abcd"));
         var output = graph.Add("Einsum", [attended, graph.Weight(Projection(layer, "attention_output", "kernel"))], hint, ("equation", "abcd,cde->abe"));
         if (layer.UseBias) output = graph.Add("Add", [output, graph.Weight(Projection(layer, "attention_output", "bias"))], hint);
-        if (plain) return layer.ReturnAttentionScores ? [output, weights] : [output];
+        if (plain) return call.Argument<bool>("return_attention_scores") ? [output, weights] : [output];
 
         // Back from (batch·others, positions, features) to the query's own layout.
         long[] unfolded = [-1, .. others.Select(a => (long)Size(queryShape, a)), .. attention.Select(a => (long)Size(queryShape, a)), Size(call.OutputShape, rank - 1)];
         var inverse = new long[rank];
         for (int i = 0; i < rank; i++) inverse[order[i]] = i;
         var result = graph.Add("Transpose", [graph.Add("Reshape", [output, graph.Longs(hint + "/unfolded", unfolded)], hint)], hint, ("perm", inverse));
-        if (!layer.ReturnAttentionScores) return [result];
+        if (!call.Argument<bool>("return_attention_scores")) return [result];
         long[] scoreShape = [-1, .. others.Select(a => (long)Size(queryShape, a)), layer.NumHeads, .. attention.Select(a => (long)Size(queryShape, a)), .. attention.Select(a => (long)Size(valueShape, a))];
         return [result, graph.Add("Reshape", [weights, graph.Longs(hint + "/scores", scoreShape)], hint)];
     }

@@ -13,7 +13,7 @@ internal static class TimeDistributedOnnx
             throw new NotSupportedException($"Layer \"{layer.Name}\" (TimeDistributed): the ONNX export needs static sizes after the batch axis; got {call.InputShape}.");
         var folded = graph.Add("Reshape", [call.Input, graph.Longs(hint + "/folded", [-1, .. innerInput.Dims[1..].Select(d => (long)d!.Value)])], hint);
         var innerOutput = new Shape([null, .. call.OutputShape.Dims[2..]]);
-        var innerCall = new OnnxCall(hint + "/" + layer.Layer.Name, [folded], [innerInput], call.InputDTypes, call.Masked, [innerOutput]);
+        var innerCall = new OnnxCall(hint + "/" + layer.Layer.Name, [folded], [innerInput], call.InputDTypes, call.Masked, [innerOutput], call.Arguments);
         var y = OnnxGraphWriter.Convert(layer.Layer, graph, innerCall);
         if (y.Count != 1) throw new NotSupportedException($"Layer \"{layer.Name}\" (TimeDistributed) wraps a layer with {y.Count} outputs.");
         long[] unfolded = [-1, inner[0]!.Value, .. call.OutputShape.Dims[2..].Select(d => (long)(d ?? throw new NotSupportedException($"Layer \"{layer.Name}\" (TimeDistributed): unknown output size.")))];
