@@ -120,6 +120,61 @@ public sealed class Variable : IDisposable
         Assign(new Tensor(alias.dtype == Native.dtype ? alias : alias.to_type(Native.dtype)));
     }
 
+    /// <summary>
+    /// Sets the variable from <paramref name="readRows"/>, which writes rows <c>first</c> to <c>first + count</c> of
+    /// axis 0 of the Keras shape, flat and row-major, into the buffer it is given: the variable's own memory when it is a
+    /// contiguous float32 CPU tensor kept in Keras layout, else bands of rows through a small buffer copied into place.
+    /// A file's weights thus reach the variable with no copy of the weight's size on the way.
+    /// </summary>
+    internal unsafe void Fill(Action<Memory<float>, int, int> readRows)
+    {
+        long size = Shape.Size ?? 0;
+        int rows = Shape.Rank == 0 ? 1 : Shape[0]!.Value;
+        if (size == 0) return;
+        var native = _value.Native;
+        using var noGrad = torch.no_grad();
+        // TorchSharp's byte view is int-sized: weights past 2 GiB take the banded path below.
+        if (StorageAxes is null && native.dtype == torch.ScalarType.Float32 && native.device_type == DeviceType.CPU && native.is_contiguous()
+            && size * sizeof(float) <= int.MaxValue)
+        {
+            fixed (byte* start = native.bytes)
+            {
+                // The pointer stays valid after the block: it is the variable's own native storage, which never moves.
+                using var whole = new NativeBuffer((float*)start, (int)size);
+                readRows(whole.Memory, 0, rows);
+            }
+            return;
+        }
+        long rowSize = size / rows;
+        int band = (int)Math.Clamp((1L << 20) / rowSize, 1, rows);   // about 4 MB at a time
+        var buffer = new float[band * rowSize];
+        using var kerasView = StorageAxes is null ? native.alias() : native.permute(Inverse(StorageAxes));
+        long[] bandShape = Shape.Rank == 0 ? [] : [band, .. Shape.Slice(1..).Select(d => (long)d!.Value)];
+        for (int first = 0; first < rows; first += band)
+        {
+            int count = Math.Min(band, rows - first);
+            readRows(buffer.AsMemory(0, (int)(count * rowSize)), first, count);
+            using var scope = torch.NewDisposeScope();
+            var values = torch.from_array(buffer);
+            if (Shape.Rank == 0)
+            {
+                kerasView.copy_(values.reshape([]));
+                continue;
+            }
+            bandShape[0] = count;
+            kerasView.narrow(0, first, count).copy_(values.narrow(0, 0, count * rowSize).reshape(bandShape));
+        }
+    }
+
+    /// <summary>A <see cref="Memory{T}"/> over native memory that stays put while the owner (a variable) lives.</summary>
+    private sealed unsafe class NativeBuffer(float* pointer, int length) : System.Buffers.MemoryManager<float>, IDisposable
+    {
+        public override Span<float> GetSpan() => new(pointer, length);
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) { }
+    }
+
     /// <summary>Zeroes the stored gradient in place, keeping its buffer for the next step.</summary>
     public void ZeroGradient()
     {

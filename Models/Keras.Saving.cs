@@ -24,9 +24,22 @@ public static partial class Keras
         if (maxWeightBytes <= 0)
             throw new ArgumentOutOfRangeException(nameof(maxWeightBytes), $"maxWeightBytes must be positive. Received: maxWeightBytes={maxWeightBytes}");
         var format = ModelFormat.ForReading(path);
-        var model = Layer.WithWeightBytesLimit(maxWeightBytes, () => format.ReadModel(path));
-        if (compile && KerasFiles.Guard(Path.GetFileName(path), () => format.ReadTrainingConfig(path)) is { } trainingConfig)
-            CompileConfig.Apply(model, trainingConfig, Path.GetFileName(path));
+        var file = Layer.WithWeightBytesLimit(maxWeightBytes, () => format.ReadModel(path, withTrainingConfig: compile));
+        var model = file.Model;
+        if (compile && file.TrainingConfigJson is { } text)
+        {
+            string fileName = Path.GetFileName(path);
+            try
+            {
+                if (KerasFiles.Guard(fileName, () => JsonNode.Parse(text)) is JsonObject trainingConfig)
+                    CompileConfig.Apply(model, trainingConfig, fileName);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
         return model;
     }
 

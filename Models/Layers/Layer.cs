@@ -164,11 +164,22 @@ public abstract class Layer : IDisposable
         string? pathPrefix = null)
     {
         using var scope = Ops.NewScope();
-        var value = InitialValue(initializer, shape, dtype ?? DType, name);
         string path = $"{pathPrefix ?? Name}/{name}";
-        var variable = storageAxes is null
-            ? new Variable(name, path, value, trainable)
-            : Variable.InRuntimeLayout(name, path, value, storageAxes, trainable);
+        Variable variable;
+        if (storageAxes is not null && _skipInitializers)
+        {
+            // Loading: zeros made in the runtime's layout at once, not in Keras's and then copied (a second buffer of the weight's size).
+            CheckAllocation(name, shape, dtype ?? DType);
+            var zeros = Ops.Zeros(storageAxes.Select(a => shape[a]).ToArray(), dtype ?? DType);
+            variable = new Variable(name, path, zeros.Native.detach(), trainable, storageAxes);
+        }
+        else
+        {
+            var value = InitialValue(initializer, shape, dtype ?? DType, name);
+            variable = storageAxes is null
+                ? new Variable(name, path, value, trainable)
+                : Variable.InRuntimeLayout(name, path, value, storageAxes, trainable);
+        }
         return TrackWeight(variable, regularizer, constraint);
     }
 

@@ -1,26 +1,61 @@
 using PureHDF;
+using PureHDF.Selections;
 
 namespace TfFunctional.Saving;
 
 /// <summary>Reading weight datasets of any float width into arrays of a variable's Keras shape.</summary>
 internal static class H5Values
 {
-    /// <summary>The dataset's values (row-major) when its shape is <paramref name="expected"/>, or null after recording the problem.</summary>
-    public static float[]? ReadChecked(IH5Dataset dataset, Shape expected, string entry, string variable, List<string> problems)
+    /// <summary>
+    /// The dataset as a weight of shape <paramref name="expected"/>, its values not yet read, or null after recording
+    /// the problem when its shape differs.
+    /// </summary>
+    public static WeightValue? Checked(IH5Dataset dataset, Shape expected, string entry, string variable, WeightAssignment assignment)
     {
-        var dims = dataset.Space.Dimensions.Select(d => (int?)checked((int)d)).ToArray();
-        var actual = new Shape(dims);
+        var actual = ShapeOf(dataset);
         if (actual != expected)
         {
-            problems.Add($"weight '{variable}' has shape {expected}, but '{entry}' in the file has shape {actual}");
+            assignment.Problem($"weight '{variable}' has shape {expected}, but '{entry}' in the file has shape {actual}");
             return null;
         }
-        return ReadFlat(dataset, entry);
+        return Deferred(dataset, entry);
     }
 
-    /// <summary>Every value of the dataset with its shape.</summary>
-    public static WeightValue ReadFlatWithShape(IH5Dataset dataset, string entry) =>
-        new(ReadFlat(dataset, entry), new Shape(dataset.Space.Dimensions.Select(d => (int?)checked((int)d)).ToArray()));
+    /// <summary>
+    /// The dataset as a weight of its own shape, its values not yet read: float32 datasets are read a band of rows at a
+    /// time straight into the buffer they are assigned to, others through an array of their own type.
+    /// </summary>
+    /// <exception cref="KerasFormatException">The dataset is not a plain number array kept in the file (checked now, before anything is read).</exception>
+    public static WeightValue Deferred(IH5Dataset dataset, string entry)
+    {
+        EnsureReadable(dataset, entry);
+        var shape = ShapeOf(dataset);
+        var dimensions = dataset.Space.Dimensions;
+        bool single = dataset.Type.Class == H5DataTypeClass.FloatingPoint && dataset.Type.Size == 4;
+        float[]? converted = null;   // other types are converted once, then handed out band by band
+        return WeightValue.Deferred(shape, (target, first, count) =>
+        {
+            bool whole = first == 0 && (dimensions.Length == 0 || count == (int)dimensions[0]);
+            if (single && whole) dataset.Read(target);
+            else if (single)
+            {
+                // Rows [first, first + count) of axis 0: a hyperslab of the file into the start of the buffer.
+                ulong[] starts = [(ulong)first, .. dimensions.Skip(1).Select(_ => 0UL)];
+                ulong[] blocks = [(ulong)count, .. dimensions.Skip(1)];
+                ulong length = blocks.Aggregate(1UL, (p, d) => p * d);
+                dataset.Read(target, fileSelection: new HyperslabSelection(dimensions.Length, starts, blocks),
+                    memorySelection: new HyperslabSelection(1, [0UL], [length]), memoryDims: [(ulong)target.Length]);
+            }
+            else
+            {
+                var all = converted ??= ReadFlat(dataset, entry);
+                long rowSize = dimensions.Length == 0 ? 1 : all.Length / Math.Max(1, (long)dimensions[0]);
+                all.AsMemory((int)(first * rowSize), (int)(count * rowSize)).CopyTo(target);
+            }
+        });
+    }
+
+    private static Shape ShapeOf(IH5Dataset dataset) => new(dataset.Space.Dimensions.Select(d => (int?)checked((int)d)).ToArray());
 
     /// <summary>Every value of the dataset, converted to float (float16/float64/integer datasets included).</summary>
     public static float[] ReadFlat(IH5Dataset dataset, string entry)

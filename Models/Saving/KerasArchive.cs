@@ -23,18 +23,10 @@ internal static class KerasArchive
 
         protected override bool SavesTo(string path) => EndsWith(path, ".keras");
 
-        public override Model ReadModel(string path)
+        public override ModelFile ReadModel(string path, bool withTrainingConfig = false)
         {
             using var stream = File.OpenRead(path);
             return KerasFiles.Guard(Path.GetFileName(path), () => Read(stream, Path.GetFileName(path)));
-        }
-
-        public override JsonObject? ReadTrainingConfig(string path)
-        {
-            string fileName = Path.GetFileName(path);
-            using var zip = ZipFile.OpenRead(path);
-            var entry = zip.GetEntry("config.json") ?? throw new KerasFormatException($"{fileName}: the archive has no config.json.");
-            return ParseJson(entry, fileName)?["compile_config"] as JsonObject;
         }
 
         public override void Save(Model model, string path)
@@ -63,7 +55,7 @@ internal static class KerasArchive
         buffer.CopyTo(entry);
     }
 
-    public static Model Read(Stream stream, string fileName)
+    public static ModelFile Read(Stream stream, string fileName)
     {
         ZipArchive zip;
         try
@@ -87,12 +79,17 @@ internal static class KerasArchive
             string version = zip.GetEntry("metadata.json") is { } metadata
                 ? (ParseJson(metadata, fileName) as JsonObject)?["keras_version"]?.GetValue<string>() ?? "3"
                 : "3";
+            string? compileConfig = config["compile_config"] is { } recorded ? recorded.ToJsonString() : null;
             var weightsEntry = zip.GetEntry("model.weights.h5");
             if (weightsEntry is null)
             {
                 var bare = ModelLoader.Load(config, new LoadOptions(version));
-                if (bare.Weights.Count > 0) throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
-                return bare;
+                if (bare.Weights.Count > 0)
+                {
+                    bare.Dispose();
+                    throw new KerasFormatException($"{fileName}: the archive has no model.weights.h5.");
+                }
+                return new ModelFile(bare, compileConfig);
             }
             using var weights = WeightsStream(weightsEntry, fileName);
             using var weightsFile = PureHDF.H5File.Open(weights, leaveOpen: true);
@@ -100,13 +97,15 @@ internal static class KerasArchive
             var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, new LoadOptions(version)), H5Values.CountElements(weightsFile));
             try
             {
-                KerasWeightsFile.Read(model, weightsFile, $"{fileName}/model.weights.h5");
+                KerasWeightsFile.Read(model, weightsFile, $"{fileName}/model.weights.h5", modelIsNew: true);
             }
-            catch (Exception e) when (e is not KerasFormatException)
+            catch (Exception e)
             {
+                model.Dispose();   // a model the file half-filled is nobody's
+                if (e is KerasFormatException) throw;
                 throw new KerasFormatException($"{fileName}: model.weights.h5 cannot be read: {e.Message}", e);
             }
-            return model;
+            return new ModelFile(model, compileConfig);
         }
     }
 

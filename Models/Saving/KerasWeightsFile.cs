@@ -59,14 +59,16 @@ internal static class KerasWeightsFile
     public static void Read(Model model, Stream stream, string fileName)
     {
         using var file = H5File.Open(stream, leaveOpen: true);
-        Read(model, file, fileName);
+        Read(model, file, fileName, modelIsNew: false);
     }
 
-    /// <summary>Sets the model's weights from an open <c>model.weights.h5</c>, all or none.</summary>
-    public static void Read(Model model, IH5Group file, string fileName)
+    /// <summary>
+    /// Sets the model's weights from an open <c>model.weights.h5</c>, all or none (<see cref="WeightAssignment"/>;
+    /// <paramref name="modelIsNew"/>: the model was made from this file, so the values go straight into it).
+    /// </summary>
+    public static void Read(Model model, IH5Group file, string fileName, bool modelIsNew)
     {
-        var problems = new List<string>();
-        var assignments = new List<(Variable Variable, float[] Value)>();
+        var assignment = new WeightAssignment(fileName);
         var groups = new GroupIndex(file);
         foreach (var (path, _, variables) in model.KerasWeightTree(""))
         {
@@ -74,22 +76,20 @@ internal static class KerasWeightsFile
             string groupPath = path.Length == 0 ? "vars" : $"{path}/vars";
             if (groups.Find(groupPath) is not { } group)
             {
-                problems.Add($"'{groupPath}' is missing (expected {variables.Count} weights: {string.Join(", ", variables.Select(v => v.Path))})");
+                assignment.Problem($"'{groupPath}' is missing (expected {variables.Count} weights: {string.Join(", ", variables.Select(v => v.Path))})");
                 continue;
             }
             var stored = group.Children().OfType<IH5Dataset>().Select(d => d.Name).ToHashSet();
             if (stored.Count != variables.Count)
-                problems.Add($"'{groupPath}' holds {stored.Count} weights, but layer weights [{string.Join(", ", variables.Select(v => v.Path))}] are {variables.Count}");
+                assignment.Problem($"'{groupPath}' holds {stored.Count} weights, but layer weights [{string.Join(", ", variables.Select(v => v.Path))}] are {variables.Count}");
             for (int i = 0; i < variables.Count && i < stored.Count; i++)
             {
                 var dataset = group.Dataset(i.ToString());
-                var value = H5Values.ReadChecked(dataset, variables[i].Shape, $"{groupPath}/{i}", variables[i].Path, problems);
-                if (value is not null) assignments.Add((variables[i], value));
+                if (H5Values.Checked(dataset, variables[i].Shape, $"{groupPath}/{i}", variables[i].Path, assignment) is { } value)
+                    assignment.Add(variables[i], value);
             }
         }
-        if (problems.Count > 0)
-            throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
-        foreach (var (variable, value) in assignments) variable.Assign(value);
+        assignment.Apply(modelIsNew);
     }
 
     /// <summary>

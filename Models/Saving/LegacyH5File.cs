@@ -26,7 +26,7 @@ internal static class LegacyH5File
 
         protected override bool SavesWeightsTo(string path) => EndsWith(path, ".h5", ".hdf5");
 
-        public override Model ReadModel(string path)
+        public override ModelFile ReadModel(string path, bool withTrainingConfig = false)
         {
             string fileName = Path.GetFileName(path);
             using var file = KerasFiles.OpenHdf5(path);
@@ -38,16 +38,17 @@ internal static class LegacyH5File
                 var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
                 // The file's weights replace every initial value (a missing one is an error), so none is drawn at random.
                 var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), H5Values.CountElements(group));
-                ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false);
-                return model;
+                try
+                {
+                    ReadWeights(model, group, options, fileName, byName: false, skipMismatch: false, modelIsNew: true);
+                    return new ModelFile(model, withTrainingConfig ? ReadStringAttribute(file, "training_config") : null);
+                }
+                catch
+                {
+                    model.Dispose();   // a model the file half-filled is nobody's
+                    throw;
+                }
             });
-        }
-
-        public override JsonObject? ReadTrainingConfig(string path)
-        {
-            using var file = KerasFiles.OpenHdf5(path);
-            string? text = ReadStringAttribute(file, "training_config");
-            return text is null ? null : JsonNode.Parse(text) as JsonObject;
         }
 
         public override void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
@@ -56,7 +57,7 @@ internal static class LegacyH5File
             using var file = KerasFiles.OpenHdf5(path);
             var (_, options) = ReadHeader(file);
             var group = file.LinkExists("model_weights") ? file.Group("model_weights") : file;
-            KerasFiles.Guard(fileName, () => ReadWeights(model, group, options, fileName, byName, skipMismatch));
+            KerasFiles.Guard(fileName, () => ReadWeights(model, group, options, fileName, byName, skipMismatch, modelIsNew: false));
         }
 
         public override void Save(Model model, string path)
@@ -160,8 +161,11 @@ internal static class LegacyH5File
         return (config is null ? null : JsonNode.Parse(config) as JsonObject, options);
     }
 
-    /// <summary>Sets the model's weights from a legacy weights group (<c>model_weights</c> or the root of a weights file).</summary>
-    public static void ReadWeights(Model model, IH5Group group, LoadOptions options, string fileName, bool byName, bool skipMismatch)
+    /// <summary>
+    /// Sets the model's weights from a legacy weights group (<c>model_weights</c> or the root of a weights file), all or
+    /// none (<see cref="WeightAssignment"/>; <paramref name="modelIsNew"/>: the model was made from this file).
+    /// </summary>
+    public static void ReadWeights(Model model, IH5Group group, LoadOptions options, string fileName, bool byName, bool skipMismatch, bool modelIsNew)
     {
         var fileLayers = ReadStrings(group, "layer_names")
             ?? throw new KerasFormatException($"{fileName}: the weights group has no 'layer_names' attribute.");
@@ -192,8 +196,7 @@ internal static class LegacyH5File
             for (int i = 0; i < layers.Length; i++) pairs.Add((layers[i], stored[i].Group, stored[i].WeightNames));
         }
 
-        var problems = new List<string>();
-        var assignments = new List<(Variable, float[])>();
+        var assignment = new WeightAssignment(fileName);
         foreach (var (layer, layerGroup, weightNames) in pairs)
         {
             var variables = LegacyWeights(layer);
@@ -206,16 +209,17 @@ internal static class LegacyH5File
             if (held != expected)
             {
                 if (skipMismatch) continue;
-                problems.Add($"layer '{layer.Name}' ({layer.ClassName}) holds {expected} weight values, but the file's weights {string.Join(", ", weightNames)} hold {held}");
+                assignment.Problem($"layer '{layer.Name}' ({layer.ClassName}) holds {expected} weight values, but the file's weights {string.Join(", ", weightNames)} hold {held}");
                 continue;
             }
-            var values = datasets.Select((d, i) => H5Values.ReadFlatWithShape(d, $"{layer.Name}/{weightNames[i]}")).ToList();
+            // Values are read only by a conversion that regroups them, or straight into their variables at the end.
+            var values = datasets.Select((d, i) => H5Values.Deferred(d, $"{layer.Name}/{weightNames[i]}")).ToList();
             values = LegacyConversions.Apply(layer, values, options);
             if (values.Count != variables.Count)
             {
                 string message = $"layer '{layer.Name}' ({layer.ClassName}) expects {variables.Count} weights, but the file holds {values.Count} ({string.Join(", ", weightNames)})";
                 if (skipMismatch) continue;
-                problems.Add(message);
+                assignment.Problem(message);
                 continue;
             }
             for (int i = 0; i < variables.Count; i++)
@@ -223,15 +227,13 @@ internal static class LegacyH5File
                 if (values[i].Shape != variables[i].Shape)
                 {
                     if (skipMismatch) continue;
-                    problems.Add($"layer '{layer.Name}' weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{weightNames[Math.Min(i, weightNames.Length - 1)]}' in the file has shape {values[i].Shape}");
+                    assignment.Problem($"layer '{layer.Name}' weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{weightNames[Math.Min(i, weightNames.Length - 1)]}' in the file has shape {values[i].Shape}");
                     continue;
                 }
-                assignments.Add((variables[i], values[i].Values));
+                assignment.Add(variables[i], values[i]);
             }
         }
-        if (problems.Count > 0)
-            throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
-        foreach (var (variable, value) in assignments) variable.Assign(value);
+        assignment.Apply(modelIsNew);
     }
 
     internal static string? ReadStringAttribute(IH5Object obj, string name)

@@ -27,12 +27,9 @@ internal abstract class ModelFormat
     /// <summary>True when <c>SaveWeights</c> to <paramref name="path"/> writes this format.</summary>
     protected virtual bool SavesWeightsTo(string path) => false;
 
-    /// <summary>Architecture and weights.</summary>
-    public virtual Model ReadModel(string path) => throw new KerasFormatException(
+    /// <summary>Architecture and weights, and the recorded training configuration when asked, from one read of the file.</summary>
+    public virtual ModelFile ReadModel(string path, bool withTrainingConfig = false) => throw new KerasFormatException(
         $"{Path.GetFileName(path)} is a {Name} weights file and holds no architecture: build the model, then call LoadWeights.");
-
-    /// <summary>The training configuration the file recorded (Keras 3's compile_config, Keras 2's training_config), or null.</summary>
-    public virtual JsonObject? ReadTrainingConfig(string path) => null;
 
     /// <summary>
     /// Sets <paramref name="model"/>'s weights from the file, all or none; by default the file's own model is read and its
@@ -40,10 +37,15 @@ internal abstract class ModelFormat
     /// </summary>
     public virtual void LoadWeights(Model model, string path, bool byName, bool skipMismatch)
     {
-        var loaded = ReadModel(path);
+        var loaded = ReadModel(path).Model;
         try
         {
             model.SetWeights(loaded.GetWeights());
+        }
+        catch (ArgumentException e)
+        {
+            // SetWeights checks every shape before it assigns any: the model is untouched.
+            throw new KerasFormatException($"{Path.GetFileName(path)}: the weights do not fit the model: {e.Message}", e);
         }
         finally
         {

@@ -30,7 +30,7 @@ internal static class TfJsModel
 
         protected override bool SavesTo(string path) => EndsWith(path, ".json");
 
-        public override Model ReadModel(string path) => KerasFiles.Guard(Path.GetFileName(path), () => Read(path));
+        public override ModelFile ReadModel(string path, bool withTrainingConfig = false) => new(KerasFiles.Guard(Path.GetFileName(path), () => Read(path)));
 
         public override void Save(Model model, string path)
         {
@@ -118,44 +118,34 @@ internal static class TfJsModel
 
         var manifest = json["weightsManifest"] as JsonArray ?? throw new KerasFormatException($"{fileName} has no weightsManifest.");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var weights = new List<(string Name, Shape Shape, float[] Values)>();
+        var weights = new List<(string Name, Shape Shape, WeightValue Value)>();
+        long totalValues = 0;
         foreach (var group in manifest.OfType<JsonObject>())
         {
             // The manifest says how many bytes each group's shards hold; only those bytes are read, from files inside
-            // the model's own folder.
+            // the model's own folder, each weight's when it is assigned (straight into its variable).
             var entries = (group["weights"] as JsonArray ?? throw new KerasFormatException($"{fileName}: a weightsManifest group has no 'weights' list."))
                 .OfType<JsonObject>().Select(entry => ManifestEntry(entry, fileName)).ToArray();
             long needed = entries.Sum(e => e.Bytes);
             var shardPaths = (group["paths"] as JsonArray ?? throw new KerasFormatException($"{fileName}: a weightsManifest group has no 'paths' list."))
                 .Select(shard => ShardPath(folder, shard, fileName)).ToArray();
-            long available = shardPaths.Sum(p => new FileInfo(p).Length);
-            if (available < needed)
-                throw new KerasFormatException($"{fileName}: the weight shards {string.Join(", ", shardPaths.Select(Path.GetFileName))} hold {available} bytes, but the manifest's weights need {needed}.");
+            var shards = new ShardSequence(shardPaths, fileName);
+            if (shards.Length < needed)
+                throw new KerasFormatException($"{fileName}: the weight shards {string.Join(", ", shardPaths.Select(Path.GetFileName))} hold {shards.Length} bytes, but the manifest's weights need {needed}.");
             if (Layer.WeightBytesLimit is long limit && needed > limit)
                 throw new KerasFormatException($"{fileName}: {Layer.OverLimit(needed, limit)}.");
-            if (needed > int.MaxValue)
-                throw new KerasFormatException($"{fileName}: a weightsManifest group needs {needed} bytes, more than one buffer can hold.");
-            var bytes = new byte[needed];
-            int filled = 0;
-            foreach (string shardPath in shardPaths)
-            {
-                if (filled == bytes.Length) break;
-                using var stream = File.OpenRead(shardPath);
-                filled += stream.ReadAtLeast(bytes.AsSpan(filled), bytes.Length - filled, throwOnEndOfStream: false);
-            }
-            if (filled < bytes.Length)
-                throw new KerasFormatException($"{fileName}: the weight shards ended after {filled} of {needed} bytes.");
-            int offset = 0;
+            long offset = 0;
             foreach (var spec in entries)
             {
-                weights.Add((spec.Name, spec.Shape, Decode(bytes, offset, spec)));
-                offset += (int)spec.Bytes;
+                long start = offset;
+                weights.Add((spec.Name, spec.Shape, WeightValue.Deferred(spec.Shape, (target, first, count) => Decode(shards, start, spec, target, first, count))));
+                offset += spec.Bytes;
+                totalValues += spec.Count;
             }
         }
 
-        var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), weights.Sum(w => (long)w.Values.Length));
-        var problems = new List<string>();
-        var assignments = new List<(Variable Variable, float[] Values)>();
+        var model = Layer.WithoutInitializers(() => ModelLoader.Load(config, options), totalValues);
+        var assignment = new WeightAssignment(fileName);
         // TF.js names a weight by the layer that owns it: a wrapper's own name for TimeDistributed and Bidirectional
         // (per_step/kernel, bi/forward_lstm/kernel), but the inner layers' names inside a nested model (vision_dense/kernel,
         // listed again for every call of a shared model).
@@ -167,19 +157,26 @@ internal static class TfJsModel
             var stored = byOwner.GetValueOrDefault(owner.Name, []);
             if (stored.Length < variables.Count)
             {
-                problems.Add($"layer '{owner.Name}' expects {variables.Count} weights, the manifest has {stored.Length} named '{owner.Name}/…'");
+                assignment.Problem($"layer '{owner.Name}' expects {variables.Count} weights, the manifest has {stored.Length} named '{owner.Name}/…'");
                 continue;
             }
             for (int i = 0; i < variables.Count; i++)
             {
                 if (stored[i].Shape != variables[i].Shape)
-                    problems.Add($"weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{stored[i].Name}' has shape {stored[i].Shape}");
+                    assignment.Problem($"weight '{variables[i].Path}' has shape {variables[i].Shape}, but '{stored[i].Name}' has shape {stored[i].Shape}");
                 else
-                    assignments.Add((variables[i], stored[i].Values));
+                    assignment.Add(variables[i], stored[i].Value);
             }
         }
-        if (problems.Count > 0) throw new KerasFormatException($"{fileName}: the weights do not fit the model: {string.Join("; ", problems)}.");
-        foreach (var (variable, values) in assignments) variable.Assign(values);
+        try
+        {
+            assignment.Apply(modelIsNew: true);
+        }
+        catch
+        {
+            model.Dispose();   // a model the file half-filled is nobody's
+            throw;
+        }
         return model;
     }
 
@@ -237,23 +234,74 @@ internal static class TfJsModel
     }
 
     /// <summary>The values of <paramref name="spec"/> at <paramref name="offset"/> (the buffer holds exactly the manifest's bytes).</summary>
-    private static float[] Decode(byte[] bytes, int offset, WeightSpec spec)
+    /// <summary>
+    /// Rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> of a weight stored at byte
+    /// <paramref name="offset"/> of its group's shards, as floats into <paramref name="target"/>: float32 bytes are read
+    /// into the target itself, other dtypes (and quantized weights) through a small buffer.
+    /// </summary>
+    private static void Decode(ShardSequence shards, long offset, WeightSpec spec, Memory<float> target, int first, int count)
     {
-        var (quantization, count, width) = (spec.Entry["quantization"] as JsonObject, spec.Count, spec.Width);
-        var values = new float[count];
-        double scale = quantization?["scale"]?.GetValue<double>() ?? 1, min = quantization?["min"]?.GetValue<double>() ?? 0;
-        for (int i = 0; i < count; i++)
+        int rows = spec.Shape.Rank == 0 ? 1 : spec.Shape[0]!.Value;
+        long rowSize = spec.Count / Math.Max(1, rows);
+        long firstValue = first * rowSize;
+        int values = (int)(count * rowSize);
+        var (quantization, width) = (spec.Entry["quantization"] as JsonObject, spec.Width);
+        if (spec.DType == "float32" && quantization is null && BitConverter.IsLittleEndian)
         {
-            int at = offset + i * width;
-            values[i] = spec.DType switch
-            {
-                "float32" => BitConverter.ToSingle(bytes, at),
-                "int32" => BitConverter.ToInt32(bytes, at),
-                "float16" => (float)BitConverter.ToHalf(bytes, at),
-                "uint16" => (float)(BitConverter.ToUInt16(bytes, at) * scale + min),
-                _ => (float)(bytes[at] * scale + min),
-            };
+            shards.Read(offset + firstValue * 4, System.Runtime.InteropServices.MemoryMarshal.AsBytes(target.Span[..values]));
+            return;
         }
-        return values;
+        double scale = quantization?["scale"]?.GetValue<double>() ?? 1, min = quantization?["min"]?.GetValue<double>() ?? 0;
+        var chunk = new byte[Math.Min(values, 1 << 16) * width];
+        for (int done = 0; done < values;)
+        {
+            int n = Math.Min(values - done, chunk.Length / width);
+            shards.Read(offset + (firstValue + done) * width, chunk.AsSpan(0, n * width));
+            var span = target.Span;
+            for (int i = 0; i < n; i++)
+            {
+                int at = i * width;
+                span[done + i] = spec.DType switch
+                {
+                    "float32" => BitConverter.ToSingle(chunk, at),
+                    "int32" => BitConverter.ToInt32(chunk, at),
+                    "float16" => (float)BitConverter.ToHalf(chunk, at),
+                    "uint16" => (float)(BitConverter.ToUInt16(chunk, at) * scale + min),
+                    _ => (float)(chunk[at] * scale + min),
+                };
+            }
+            done += n;
+        }
+    }
+
+    /// <summary>A manifest group's shard files read as one sequence of bytes, a piece at a time.</summary>
+    private sealed class ShardSequence(string[] paths, string fileName)
+    {
+        private readonly long[] _lengths = paths.Select(p => new FileInfo(p).Length).ToArray();
+
+        /// <summary>The bytes the shards hold.</summary>
+        public long Length => _lengths.Sum();
+
+        /// <summary>Fills <paramref name="target"/> from byte <paramref name="offset"/> on, across shard boundaries.</summary>
+        /// <exception cref="KerasFormatException">A shard ended early (it changed since it was listed).</exception>
+        public void Read(long offset, Span<byte> target)
+        {
+            int shard = 0;
+            while (shard < _lengths.Length && offset >= _lengths[shard]) offset -= _lengths[shard++];
+            while (target.Length > 0)
+            {
+                if (shard >= paths.Length)
+                    throw new KerasFormatException($"{fileName}: the weight shards ended before the manifest's weights did.");
+                using var stream = File.OpenRead(paths[shard]);
+                stream.Position = offset;
+                int wanted = (int)Math.Min(target.Length, _lengths[shard] - offset);
+                int read = stream.ReadAtLeast(target[..wanted], wanted, throwOnEndOfStream: false);
+                if (read < wanted)
+                    throw new KerasFormatException($"{fileName}: weight shard {Path.GetFileName(paths[shard])} ended after {offset + read} bytes, but the manifest places weights past it.");
+                target = target[read..];
+                offset = 0;
+                shard++;
+            }
+        }
     }
 }

@@ -5,10 +5,10 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [trainthreads] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [trainthreads] [loadpeak] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] knownWorkloads = ["predict", "memory", "lstm", "conv", "twitter", "vqa", "load", "loadscaling", "embedding", "trainmemory", "onnx", "trainthreads"];
+string[] knownWorkloads = ["predict", "memory", "lstm", "conv", "twitter", "vqa", "load", "loadscaling", "embedding", "trainmemory", "onnx", "trainthreads", "loadpeak"];
 string usage = $"usage: dotnet run --project tools/Benchmarks -c Release -- [workload ...] [--quick]\n  workloads: {string.Join(", ", knownWorkloads)} (default: predict, memory, lstm, conv, twitter, load)";
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -48,7 +48,8 @@ foreach (string workload in workloads)
         case "trainmemory": Workloads.TrainingMemory(quick); break;
         case "onnx": OnnxWorkloads.Run(quick); break;
         case "trainthreads": TrainingThreads.Run(quick, child: args.Contains("--child")); break;
-        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx)"); return 2;
+        case "loadpeak": LoadPeak.Run(quick, child: args.Contains("--child")); break;
+        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx, trainthreads, loadpeak)"); return 2;
     }
 }
 return 0;
