@@ -115,7 +115,9 @@ internal static class CompileConfig
         JsonValue => LossOf(node, owner, "loss")!,
         JsonArray list => OutputLosses.Create(list.Select((l, i) => LossOf(l, owner, $"loss[{i}]")).ToArray()),
         JsonObject json when json.ContainsKey("class_name") => LossOf(json, owner, "loss")!,
-        JsonObject named => named.ToDictionary(p => p.Key, p => LossOf(p.Value, owner, $"loss.{p.Key}")),
+        // An output whose loss is null has none, as one the dictionary leaves out.
+        JsonObject named => named.Select(p => (p.Key, Loss: LossOf(p.Value, owner, $"loss.{p.Key}"))).Where(p => p.Loss is not null)
+            .ToDictionary(p => p.Key, p => p.Loss!),
         _ => throw new KerasFormatException($"'loss' cannot be read: {LayerConfig.Shorten(node)}"),
     };
 

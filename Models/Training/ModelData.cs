@@ -5,7 +5,10 @@ namespace TfFunctional;
 
 /// <summary>
 /// Inputs or targets as Keras accepts them: one array or tensor, several by position (<c>[headlines, extra]</c>), or a
-/// dictionary by input/output layer name. .NET arrays and <see cref="Tensor"/>s convert implicitly.
+/// dictionary by input/output layer name. Takes any .NET array (<c>float[,]</c>, <c>int[,]</c>, <c>float[,,]</c>, …; a
+/// jagged <c>float[][]</c> is the rows of one 2-D input), a <see cref="Tensor"/> or <c>Tensor[]</c>,
+/// <c>List&lt;float[,]&gt;</c>, <c>List&lt;int[,]&gt;</c>, <c>List&lt;float[,,]&gt;</c>, <c>List&lt;Array&gt;</c>, and
+/// <c>Dictionary&lt;string, T&gt;</c> of <c>float[,]</c>, <c>int[,]</c>, <c>Array</c> or <c>Tensor</c>, all implicitly.
 /// </summary>
 [CollectionBuilder(typeof(ModelData), nameof(Create))]
 public sealed class ModelData : IEnumerable<object>

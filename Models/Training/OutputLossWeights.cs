@@ -4,7 +4,10 @@ using System.Runtime.CompilerServices;
 
 namespace TfFunctional;
 
-/// <summary>Compile's <c>lossWeights</c>: a list by output position (<c>[1.0, 0.2]</c>) or a dictionary by output name.</summary>
+/// <summary>
+/// Compile's <c>lossWeights</c>: a list by output position (<c>[1.0, 0.2]</c>, <c>double[]</c>, <c>List&lt;double&gt;</c>;
+/// <see cref="From(IEnumerable{double})"/> for any other sequence) or a dictionary by output name (<c>Dictionary&lt;string, double&gt;</c>; <see cref="From(IReadOnlyDictionary{string, double})"/> for any other), implicitly.
+/// </summary>
 [CollectionBuilder(typeof(OutputLossWeights), nameof(Create))]
 public sealed class OutputLossWeights : IEnumerable<double>
 {

@@ -6,8 +6,10 @@ using TfFunctional.Losses;
 namespace TfFunctional;
 
 /// <summary>
-/// Compile's <c>loss</c>: one loss for every output (<c>"mse"</c>), a list by output position
-/// (<c>["binary_crossentropy", "mse"]</c>) or a dictionary by output name.
+/// Compile's <c>loss</c>: one loss for every output (<c>"mse"</c> or a loss object), a list by output position
+/// (<c>["binary_crossentropy", "mse"]</c>, <c>string[]</c>, <c>List&lt;string&gt;</c>, <c>Loss[]</c>,
+/// <c>List&lt;Loss&gt;</c>) or a dictionary by output name (<c>Dictionary&lt;string, string&gt;</c>,
+/// <c>Dictionary&lt;string, Loss&gt;</c>), all implicitly.
 /// </summary>
 [CollectionBuilder(typeof(OutputLosses), nameof(Create))]
 public sealed class OutputLosses : IEnumerable<Loss?>
@@ -28,9 +30,10 @@ public sealed class OutputLosses : IEnumerable<Loss?>
     [return: NotNullIfNotNull(nameof(name))]
     public static implicit operator OutputLosses?(string? name) => name is null ? null : (Loss)name;
 
-    /// <summary>Losses by output name.</summary>
+    /// <summary>Losses by output name (an output left out has no loss).</summary>
     [return: NotNullIfNotNull(nameof(byName))]
-    public static implicit operator OutputLosses?(Dictionary<string, Loss?>? byName) => byName is null ? null : new([], byName);
+    public static implicit operator OutputLosses?(Dictionary<string, Loss>? byName) =>
+        byName is null ? null : new([], byName.ToDictionary(p => p.Key, p => (Loss?)p.Value));
 
     /// <summary>Losses by output name, as Keras names.</summary>
     [return: NotNullIfNotNull(nameof(byName))]
@@ -51,7 +54,7 @@ public sealed class OutputLosses : IEnumerable<Loss?>
 
     /// <summary>Loss objects by output position, from a list.</summary>
     [return: NotNullIfNotNull(nameof(losses))]
-    public static implicit operator OutputLosses?(List<Loss?>? losses) => losses is null ? null : new(losses.ToArray(), null);
+    public static implicit operator OutputLosses?(List<Loss>? losses) => losses is null ? null : new(losses.ToArray<Loss?>(), null);
 
     private bool AppliesToAll { get; init; }
 

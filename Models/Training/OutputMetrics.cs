@@ -6,8 +6,10 @@ using TfFunctional.Metrics;
 namespace TfFunctional;
 
 /// <summary>
-/// Compile's <c>metrics</c>: a list of names applied to every output (<c>["accuracy"]</c>), or a dictionary from output
-/// name to its list of names. Each output gets its own metric objects.
+/// Compile's <c>metrics</c>: a list applied to every output (<c>["accuracy"]</c>, names or metric objects;
+/// <c>string[]</c>, <c>List&lt;string&gt;</c>), or a dictionary from output name to its metrics
+/// (<c>Dictionary&lt;string, string&gt;</c>, <c>&lt;string, string[]&gt;</c>, <c>&lt;string, List&lt;string&gt;&gt;</c>,
+/// <c>&lt;string, MetricSpec[]&gt;</c>), implicitly. Each output gets its own metric objects.
 /// </summary>
 [CollectionBuilder(typeof(OutputMetrics), nameof(Create))]
 public sealed class OutputMetrics : IEnumerable<MetricSpec>

@@ -190,14 +190,18 @@ public class ArgumentFormTests
         Assert.That(Evaluate(byNames), Is.EquivalentTo(expected));
 
         var byObjects = TwoInTwoOut();
-        byObjects.Compile("sgd", loss: new Dictionary<string, Losses.Loss?> { ["first"] = new Losses.BinaryCrossentropy(), ["second"] = new Losses.MeanSquaredError() },
+        byObjects.Compile("sgd", loss: new Dictionary<string, Losses.Loss> { ["first"] = new Losses.BinaryCrossentropy(), ["second"] = new Losses.MeanSquaredError() },
             metrics: new Dictionary<string, List<string>> { ["first"] = ["mae"], ["second"] = ["mae"] });
         Assert.That(Evaluate(byObjects), Is.EquivalentTo(expected));
 
         var byLossArray = TwoInTwoOut();
-        Losses.Loss?[] losses = [new Losses.BinaryCrossentropy(), new Losses.MeanSquaredError()];
+        Losses.Loss[] losses = [new Losses.BinaryCrossentropy(), new Losses.MeanSquaredError()];
         byLossArray.Compile("sgd", loss: losses, metrics: new List<string> { "mae" });
         Assert.That(Evaluate(byLossArray), Is.EquivalentTo(expected));
+
+        var byLossList = TwoInTwoOut();
+        byLossList.Compile("sgd", loss: new List<Losses.Loss>(losses), metrics: ["mae"]);
+        Assert.That(Evaluate(byLossList), Is.EquivalentTo(expected));
     }
 
     /// <summary>

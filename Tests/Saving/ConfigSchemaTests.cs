@@ -306,7 +306,7 @@ public class CompileConfigTests
             Schedule = new Optimizers.ExponentialDecay(0.005, 100, 0.5, staircase: true),
         };
         model.Compile(optimizer,
-            loss: new Dictionary<string, Losses.Loss?> { ["a"] = new Losses.BinaryCrossentropy(labelSmoothing: 0.1), ["b"] = new Losses.CategoricalCrossentropy(fromLogits: false) },
+            loss: new Dictionary<string, Losses.Loss> { ["a"] = new Losses.BinaryCrossentropy(labelSmoothing: 0.1), ["b"] = new Losses.CategoricalCrossentropy(fromLogits: false) },
             lossWeights: new Dictionary<string, double> { ["a"] = 1.0, ["b"] = 0.25 },
             metrics: new Dictionary<string, string[]> { ["a"] = ["accuracy"], ["b"] = ["categorical_accuracy", "mse"] });
         string folder = Path.Combine(Path.GetTempPath(), "tffunctional-compile-" + Guid.NewGuid().ToString("N")[..8]);
