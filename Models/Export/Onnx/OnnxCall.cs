@@ -3,8 +3,9 @@ namespace TfFunctional.Export.Onnx;
 
 /// <summary>
 /// One call of a layer, as its ONNX converter sees it: the names of the input values in the graph, their Keras shapes
-/// (batch axis unknown) and dtypes, whether a Keras mask reaches each input, the shapes Keras gives the outputs, and the
-/// call's non-tensor arguments (<see cref="Node.Arguments"/>: an attention layer's use_causal_mask, …).
+/// (batch axis unknown) and dtypes, whether a Keras mask reaches each input, the shapes Keras gives the outputs, the
+/// call's non-tensor arguments (<see cref="Node.Arguments"/>: an attention layer's use_causal_mask, …), and the graph
+/// value of each input's mask (bool, the input's shape without its feature axis) where the export computes it.
 /// </summary>
 public sealed record OnnxCall(
     string Hint,
@@ -13,8 +14,15 @@ public sealed record OnnxCall(
     IReadOnlyList<DType> InputDTypes,
     IReadOnlyList<bool> Masked,
     IReadOnlyList<Shape> OutputShapes,
-    IReadOnlyDictionary<string, object> Arguments)
+    IReadOnlyDictionary<string, object> Arguments,
+    IReadOnlyList<OnnxMask?>? Masks = null)
 {
+    /// <summary>The graph value of input <paramref name="index"/>'s mask, or null when none reaches it or the export does not compute it.</summary>
+    public string? MaskValue(int index) => Mask(index)?.Value;
+
+    /// <summary>The mask reaching input <paramref name="index"/>, or null.</summary>
+    public OnnxMask? Mask(int index) => Masks is { } masks && index < masks.Count ? masks[index] : Masked[index] ? new OnnxMask(null) : null;
+
     /// <summary>The value of call argument <paramref name="name"/> in this call.</summary>
     /// <exception cref="InvalidOperationException">The call has no such argument.</exception>
     public T Argument<T>(string name) => Arguments.TryGetValue(name, out var value) && value is T typed ? typed

@@ -16,7 +16,14 @@ public static class OnnxExport
     /// <summary>The opset written.</summary>
     public const int Opset = 17;
 
-    private static readonly Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<string>>> Converters = BuiltIn();
+    private static readonly Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<string>>> Converters = BuiltIn<IReadOnlyList<string>>("Convert");
+
+    /// <summary>
+    /// The ONNX rules of the layer classes whose <c>ComputeMasks</c> is their own: each
+    /// <c>public static IReadOnlyList&lt;OnnxMask?&gt; Mask(TLayer, OnnxGraph, OnnxCall)</c> of the converter classes gives the
+    /// mask of each output (null for none), as <c>ComputeMasks</c> makes it in <c>Predict</c>.
+    /// </summary>
+    private static readonly Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<OnnxMask?>>> MaskRules = BuiltIn<IReadOnlyList<OnnxMask?>>("Mask");
 
     /// <summary>Registers the converter of a custom layer class (it replaces any converter of that exact class).</summary>
     public static void Register<TLayer>(OnnxConverter<TLayer> converter) where TLayer : Layer
@@ -26,25 +33,34 @@ public static class OnnxExport
     }
 
     /// <summary>
-    /// Every <c>public static IReadOnlyList&lt;string&gt; Convert(TLayer, OnnxGraph, OnnxCall)</c> of the converter classes,
-    /// by the layer class of its first parameter.
+    /// Every <c>public static TResult {name}(TLayer, OnnxGraph, OnnxCall)</c> of the converter classes, by the layer class
+    /// of its first parameter.
     /// </summary>
-    private static Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<string>>> BuiltIn()
+    private static Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, TResult>> BuiltIn<TResult>(string name)
     {
-        var found = new Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<string>>>();
+        var found = new Dictionary<Type, Func<Layer, OnnxGraph, OnnxCall, TResult>>();
         var converters = typeof(OnnxExport).Assembly.GetTypes().Where(t => t.Namespace == typeof(OnnxExport).Namespace + ".Converters");
-        foreach (var method in converters.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static)).Where(m => m.Name == "Convert"))
+        foreach (var method in converters.SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static)).Where(m => m.Name == name))
         {
             var parameters = method.GetParameters();
-            if (parameters.Length != 3 || !typeof(Layer).IsAssignableFrom(parameters[0].ParameterType)) continue;
-            // (layer, graph, call) => Convert((TLayer)layer, graph, call)
+            if (parameters.Length != 3 || !typeof(Layer).IsAssignableFrom(parameters[0].ParameterType) || method.ReturnType != typeof(TResult)) continue;
+            // (layer, graph, call) => Method((TLayer)layer, graph, call)
             var layer = Expression.Parameter(typeof(Layer));
             var graph = Expression.Parameter(typeof(OnnxGraph));
             var call = Expression.Parameter(typeof(OnnxCall));
             var body = Expression.Call(method, Expression.Convert(layer, parameters[0].ParameterType), graph, call);
-            found.Add(parameters[0].ParameterType, Expression.Lambda<Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<string>>>(body, layer, graph, call).Compile());
+            found.Add(parameters[0].ParameterType, Expression.Lambda<Func<Layer, OnnxGraph, OnnxCall, TResult>>(body, layer, graph, call).Compile());
         }
         return found;
+    }
+
+    /// <summary>The ONNX mask rule of <paramref name="layer"/>'s class or of its nearest base class that has one.</summary>
+    internal static Func<Layer, OnnxGraph, OnnxCall, IReadOnlyList<OnnxMask?>>? FindMask(Layer layer)
+    {
+        for (var type = layer.GetType(); type is not null && type != typeof(Layer); type = type.BaseType)
+            if (MaskRules.TryGetValue(type, out var rule))
+                return rule;
+        return null;
     }
 
     /// <summary>The converter of <paramref name="layer"/>'s class or of its nearest base class that has one.</summary>
@@ -74,7 +90,7 @@ public static class OnnxExport
             graph.Proto.Input.Add(ValueInfo(name, input.Shape, input.DType));
             inputNames.Add(name);
         }
-        var outputs = OnnxGraphWriter.Write(model, graph, inputNames, inputNames.Select(_ => false).ToArray());
+        var outputs = OnnxGraphWriter.Write(model, graph, inputNames, new OnnxMask?[inputNames.Count]);
         for (int i = 0; i < outputs.Count; i++)
         {
             // The outputs carry the model's output names; a name already taken (one layer's second output, an input's

@@ -83,6 +83,15 @@ public sealed class OnnxGraph
         return tensor.Name;
     }
 
+    /// <summary>An int64 scalar constant (Range's bounds, CumSum's axis).</summary>
+    public string LongScalar(string hint, long value)
+    {
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        Proto.Initializer.Add(tensor);
+        return tensor.Name;
+    }
+
     /// <summary>A weight as a float32 constant in Keras's layout.</summary>
     public string Weight(Variable variable, string? hint = null)
     {

@@ -74,6 +74,20 @@ internal static class EmbeddingOnnx
         ids = graph.Add("Where", [negative, graph.Longs(hint + "/input_dim", layer.InputDim), ids], hint);
         return [graph.Add("Gather", [graph.Weight(Onnx.Weight(layer, "embeddings")), ids], hint, ("axis", 0))];
     }
+
+    /// <summary>With mask_zero, the mask is <c>ids != 0</c>, as in <c>Predict</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(Embedding layer, OnnxGraph graph, OnnxCall call)
+    {
+        if (!layer.MaskZero) return [null];
+        string hint = call.Hint + "/mask";
+        // Compared in the input's own type, as Predict does: a float id of 0.4 is kept by the mask (and looks up row 0).
+        bool floating = call.InputDTypes[0].IsFloating();
+        var ids = floating
+            ? call.InputDTypes[0] is DType.Float32 ? call.Input : graph.Add("Cast", [call.Input], hint, ("to", (long)Proto.TensorProto.Types.DataType.Float))
+            : call.InputDTypes[0] is DType.Int64 ? call.Input : graph.Add("Cast", [call.Input], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64));
+        var zero = floating ? graph.Scalar(hint + "/zero", 0) : graph.Longs(hint + "/zero", 0);
+        return [new OnnxMask(graph.Add("Not", [graph.Add("Equal", [ids, zero], hint)], hint))];
+    }
 }
 
 /// <summary><see cref="Masking"/>: steps whose features all equal mask_value become zeros.</summary>
@@ -86,5 +100,15 @@ internal static class MaskingOnnx
         var keep = graph.Add("ReduceMax", [graph.Add("Cast", [differs], hint, ("to", (long)Proto.TensorProto.Types.DataType.Float))], hint,
             ("axes", new long[] { -1 }), ("keepdims", 1));
         return [graph.Add("Mul", [call.Input, keep], hint)];
+    }
+
+    /// <summary>A step is kept when any of its features differs from mask_value, as in <c>Predict</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(Masking layer, OnnxGraph graph, OnnxCall call)
+    {
+        string hint = call.Hint + "/mask";
+        var differs = graph.Add("Not", [graph.Add("Equal", [call.Input, graph.Scalar(hint + "/mask_value", layer.MaskValue)], hint)], hint);
+        var any = graph.Add("ReduceMax", [graph.Add("Cast", [differs], hint, ("to", (long)Proto.TensorProto.Types.DataType.Float))], hint,
+            ("axes", new long[] { -1 }), ("keepdims", 0));
+        return [new OnnxMask(graph.Add("Cast", [any], hint, ("to", (long)Proto.TensorProto.Types.DataType.Bool)))];
     }
 }

@@ -28,6 +28,9 @@ internal static class MergeOnnx
     /// Keras's <c>batch_dot</c> over one axis of each input: the contracted axis of the first is moved last, of the
     /// second to axis 1, and a batched MatMul does the rest; (batch, n)·(batch, n) gives (batch, 1).
     /// </summary>
+    /// <summary>Dot gives no mask: it contracts the axes the masks run over.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(Dot layer, OnnxGraph graph, OnnxCall call) => [null];
+
     public static IReadOnlyList<string> Convert(Dot layer, OnnxGraph graph, OnnxCall call)
     {
         string hint = call.Hint;

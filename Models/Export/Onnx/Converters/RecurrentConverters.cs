@@ -12,24 +12,109 @@ internal static class RecurrentOnnx
 {
     public static IReadOnlyList<string> Convert(RecurrentLayer layer, OnnxGraph graph, OnnxCall call)
     {
-        Check(layer, layer, call);
+        if (layer.Stateful)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
         string hint = call.Hint;
-        var x = TimeMajor(graph, call.Input, layer.GoBackwards, hint);
-        var (w, r, b) = Weights(graph, [layer], hint);
-        var outputs = Operator(graph, layer, [layer], x, w, r, b, "forward", hint);
-        var result = new List<string>
+        string sequence = call.Input;
+        string? mask = null;
+        if (call.Masked[0])
+            mask = call.MaskValue(0) ?? throw new NotSupportedException(
+                $"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
+        if (layer.GoBackwards)
         {
-            layer.ReturnSequences
-                ? graph.Add("Transpose", [graph.Add("Squeeze", [outputs[0], graph.Longs(hint + "/axes", 1)], hint)], hint, ("perm", new long[] { 1, 0, 2 }))
-                : LastState(graph, outputs[1], hint),
-        };
+            // Keras reverses the steps, and their mask, before the recurrence; outputs stay in that reversed order.
+            sequence = ReverseSteps(graph, sequence, hint);
+            if (mask is not null) mask = ReverseSteps(graph, mask, hint);
+        }
+        // Initial states, (batch, units) each, are ONNX's initial_h (and initial_c): (directions = 1, batch, units).
+        var initial = call.Inputs.Skip(1).Select(state => graph.Add("Unsqueeze", [state, graph.Longs(hint + "/axes", 0)], hint)).ToArray();
+        string? lengths = null, clamped = null;
+        if (mask is not null)
+        {
+            // ONNX's recurrences skip only trailing steps (sequence_lens); Keras skips masked steps anywhere. The kept
+            // steps move to the front in order, the recurrence runs over them alone, and its outputs go back to the
+            // steps they belong to.
+            (sequence, lengths) = Compact(graph, sequence, mask, hint);
+            // A sequence with no kept step still runs one (ignored below): ONNX Runtime needs lengths of at least 1.
+            clamped = graph.Add("Max", [lengths, graph.Add("Cast", [graph.Longs(hint + "/one", 1)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint);
+        }
+        var x = TimeMajor(graph, sequence, goBackwards: false, hint);
+        var (w, r, b) = Weights(graph, [layer], hint);
+        string[] extra = [clamped ?? "", .. initial];
+        var outputs = Operator(graph, layer, [layer], x, w, r, b, "forward", hint, extra);
+        // A sequence with no kept step keeps its initial states, as the masked recurrence of Predict.
+        string Final(int state)
+        {
+            var last = LastState(graph, outputs[state + 1], hint);
+            if (lengths is null) return last;
+            var initialState = state < call.Inputs.Count - 1 ? call.Inputs[state + 1] : graph.Scalar(hint + "/zero", 0);
+            var none = graph.Add("Unsqueeze", [graph.Add("Equal", [lengths, graph.Add("Cast", [graph.Longs(hint + "/zero", 0)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint), graph.Longs(hint + "/axes", 1)], hint);
+            return graph.Add("Where", [none, initialState, last], hint);
+        }
+        string output;
+        if (!layer.ReturnSequences) output = Final(0);
+        else
+        {
+            var steps = graph.Add("Transpose", [graph.Add("Squeeze", [outputs[0], graph.Longs(hint + "/axes", 1)], hint)], hint, ("perm", new long[] { 1, 0, 2 }));
+            output = mask is null ? steps : Uncompact(graph, steps, mask, layer.ZeroOutputForMask, call.Inputs.Count > 1 ? call.Inputs[1] : null, hint);
+        }
+        var result = new List<string> { output };
         if (layer.ReturnState)
         {
-            result.Add(LastState(graph, outputs[1], hint));
-            if (layer is LSTM) result.Add(LastState(graph, outputs[2], hint));
+            result.Add(Final(0));
+            if (layer is LSTM) result.Add(Final(1));
         }
         return result;
     }
+
+    /// <summary>A recurrent layer's output carries its input's mask when it returns sequences, as <c>ComputeMasks</c>; its states carry none.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(RecurrentLayer layer, OnnxGraph graph, OnnxCall call) =>
+        [layer.ReturnSequences ? call.Mask(0) : null, .. Enumerable.Repeat<OnnxMask?>(null, layer.ReturnState ? (layer is LSTM ? 2 : 1) : 0)];
+
+    /// <summary>Bidirectional's outputs carry the input's mask when it returns sequences (one per direction without a merge), as <c>ComputeMasks</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(Bidirectional layer, OnnxGraph graph, OnnxCall call) =>
+        [.. Enumerable.Repeat(layer.Forward.ReturnSequences ? call.Mask(0) : null, layer.MergeMode is null ? 2 : 1)];
+
+    /// <summary>
+    /// The kept steps of each sequence moved to its front, in order (a stable sort on "masked, then position"), and how
+    /// many there are (int32, ONNX's sequence_lens).
+    /// </summary>
+    private static (string Sequence, string Lengths) Compact(OnnxGraph graph, string sequence, string mask, string hint)
+    {
+        var shape = graph.Add("Shape", [sequence], hint);
+        var steps = graph.Add("Slice", [shape, graph.Longs(hint + "/starts", 1), graph.Longs(hint + "/ends", 2)], hint);   // [T]
+        var stepCount = graph.Add("Squeeze", [steps], hint);
+        var positions = graph.Add("Range", [graph.LongScalar(hint + "/zero", 0), stepCount, graph.LongScalar(hint + "/one", 1)], hint);
+        var dropped = graph.Add("Cast", [graph.Add("Not", [mask], hint)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64));
+        var keys = graph.Add("Add", [graph.Add("Mul", [dropped, stepCount], hint), positions], hint);   // unique: kept steps first, each in its place
+        var order = graph.Add("TopK", [keys, steps], 2, hint, ("axis", 1), ("largest", 0), ("sorted", 1))[1];
+        var indices = graph.Add("Expand", [graph.Add("Unsqueeze", [order, graph.Longs(hint + "/axes", 2)], hint), shape], hint);
+        var compact = graph.Add("GatherElements", [sequence, indices], hint, ("axis", 1));
+        var kept = graph.Add("ReduceSum", [graph.Add("Cast", [mask], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32)), graph.Longs(hint + "/axes", 1)], hint, ("keepdims", 0));
+        return (compact, kept);
+    }
+
+    /// <summary>
+    /// The outputs of the kept steps (batch, kept, units) back at their steps: a masked step repeats the output of the
+    /// last kept step before it (the initial state, or zeros, before any), or is zeros with <paramref name="zeroForMasked"/>.
+    /// </summary>
+    private static string Uncompact(OnnxGraph graph, string outputs, string mask, bool zeroForMasked, string? initialOutput, string hint)
+    {
+        var counted = graph.Add("CumSum", [graph.Add("Cast", [mask], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64)), graph.LongScalar(hint + "/axis", 1)], hint);
+        var latest = graph.Add("Max", [graph.Add("Sub", [counted, graph.Longs(hint + "/one", 1)], hint), graph.Longs(hint + "/zero", 0)], hint);
+        var indices = graph.Add("Expand", [graph.Add("Unsqueeze", [latest, graph.Longs(hint + "/axes", 2)], hint), graph.Add("Shape", [outputs], hint)], hint);
+        var gathered = graph.Add("GatherElements", [outputs, indices], hint, ("axis", 1));
+        string zero = graph.Scalar(hint + "/zero", 0);
+        if (zeroForMasked)
+            return graph.Add("Where", [graph.Add("Unsqueeze", [mask, graph.Longs(hint + "/axes", 2)], hint), gathered, zero], hint);
+        var seen = graph.Add("Unsqueeze", [graph.Add("Greater", [counted, graph.Longs(hint + "/zero", 0)], hint), graph.Longs(hint + "/axes", 2)], hint);
+        var before = initialOutput is null ? zero : graph.Add("Unsqueeze", [initialOutput, graph.Longs(hint + "/axes", 1)], hint);
+        return graph.Add("Where", [seen, gathered, before], hint);
+    }
+
+    /// <summary>(batch, time, …) reversed along time.</summary>
+    private static string ReverseSteps(OnnxGraph graph, string x, string hint) =>
+        graph.Add("Slice", [x, graph.Longs(hint + "/starts", -1), graph.Longs(hint + "/ends", long.MinValue), graph.Longs(hint + "/axes", 1), graph.Longs(hint + "/steps", -1)], hint);
 
     public static IReadOnlyList<string> Convert(Bidirectional layer, OnnxGraph graph, OnnxCall call)
     {
@@ -68,7 +153,7 @@ internal static class RecurrentOnnx
         if (call.Inputs.Count > 1)
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is called with initial states; the ONNX export does not write them yet.");
         if (call.AnyMask)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask; the ONNX export does not express masked recurrences yet.");
+            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask; the ONNX export expresses masked recurrences in one direction, not yet Bidirectional's two.");
         if (recurrent.Stateful)
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
     }
@@ -119,7 +204,8 @@ internal static class RecurrentOnnx
     }
 
     /// <summary>The ONNX operator; its outputs are Y, Y_h (and Y_c for LSTM).</summary>
-    private static string[] Operator(OnnxGraph graph, Layer owner, IReadOnlyList<RecurrentLayer> directions, string x, string w, string r, string b, string direction, string hint)
+    private static string[] Operator(OnnxGraph graph, Layer owner, IReadOnlyList<RecurrentLayer> directions, string x, string w, string r, string b,
+        string direction, string hint, IReadOnlyList<string>? optionalInputs = null)
     {
         var first = directions[0];
         var functions = new List<string>();
@@ -143,7 +229,10 @@ internal static class RecurrentOnnx
         if (betas.Count > 0) attributes.Add(("activation_beta", betas.ToArray()));
         if (first is GRU gruLayer) attributes.Add(("linear_before_reset", gruLayer.ResetAfter ? 1 : 0));
         string op = first switch { LSTM => "LSTM", GRU => "GRU", _ => "RNN" };
-        return graph.Add(op, [x, w, r, b], op == "LSTM" ? 3 : 2, hint, attributes.ToArray());
+        // sequence_lens, initial_h (, initial_c): "" for one not given; trailing ones left out.
+        var extra = (optionalInputs ?? []).ToList();
+        while (extra.Count > 0 && extra[^1].Length == 0) extra.RemoveAt(extra.Count - 1);
+        return graph.Add(op, [x, w, r, b, .. extra], op == "LSTM" ? 3 : 2, hint, attributes.ToArray());
     }
 
     /// <summary>ONNX's name of a recurrent activation; alpha and beta are listed only for the functions that take them, in order.</summary>
