@@ -38,6 +38,9 @@ public static class LayerCatalogue
         Row("Conv1DTranspose", [5, 2], [11, 3], () => new Conv1DTranspose(3, 3, strides: 2)) with { Trainable = 2, WrongRank = [5] },
         Row("Conv1DTranspose_same_wide_stride", [4, 2], [12, 3], () => new Conv1DTranspose(3, 2, strides: 3, padding: "same")) with { Trainable = 2 },
         Row("Conv2DTranspose", [3, 3, 2], [6, 6, 2], () => new Conv2DTranspose(2, 3, strides: 2, padding: "same")) with { Trainable = 2, WrongRank = [3, 2] },
+        // Keras with output_padding: (in − 1)·s + k − 2·pad + output_padding, pad = k / 2 for "same", 0 for "valid".
+        Row("Conv2DTranspose_output_padding", [3, 3, 2], [6, 5, 2], () => new Conv2DTranspose(2, 3, strides: (2, 2), padding: "same", outputPadding: (1, 0))) with { Trainable = 2 },
+        Row("Conv1DTranspose_output_padding", [4, 2], [14, 3], () => new Conv1DTranspose(3, 3, strides: 3, outputPadding: 2)) with { Trainable = 2 },
         Row("SeparableConv2D", [5, 5, 2], [3, 3, 3], () => new SeparableConv2D(3, 3, depthMultiplier: 2)) with { Trainable = 3, WrongRank = [5, 2] },
         Row("DepthwiseConv2D", [5, 5, 2], [3, 3, 4], () => new DepthwiseConv2D(3, depthMultiplier: 2)) with { Trainable = 2, WrongRank = [5, 2] },
         // Pooling

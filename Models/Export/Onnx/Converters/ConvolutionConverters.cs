@@ -30,8 +30,6 @@ internal static class ConvolutionOnnx
     {
         string hint = call.Hint;
         int rank = layer.Rank;
-        if (layer.OutputPadding is not null)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) sets output_padding, which the ONNX export does not write yet.");
         var kernel = Onnx.Weight(layer, "kernel");   // (spatial…, out, in) → ONNX ConvTranspose's (in, out, spatial…)
         string weight;
         using (Ops.NewScope())
@@ -46,6 +44,14 @@ internal static class ConvolutionOnnx
                 // The transpose of a strided convolution: its full output is (in − 1)·s + k_eff; Keras keeps in·s for "same"
                 // (cropping TensorFlow's forward pads, the odd one after) and the full size for "valid".
                 int effective = (layer.KernelSize[i] - 1) * layer.DilationRate[i] + 1;
+                if (layer.OutputPadding is { } given)
+                {
+                    // Keras with output_padding: (in − 1)·s + k_eff − 2·pad + output_padding, pad = k_eff / 2 for "same" —
+                    // ONNX's own formula with that pad on both sides.
+                    int pad = layer.Padding == "same" ? effective / 2 : 0;
+                    (pads[i], pads[rank + i], outputPadding[i]) = (pad, pad, given[i]);
+                    continue;
+                }
                 if (layer.Padding != "same") continue;
                 int size = sizes[i] ?? throw new NotSupportedException($"Layer \"{layer.Name}\": the ONNX export of padding='same' needs static spatial sizes.");
                 int full = (size - 1) * layer.Strides[i] + effective, wanted = size * layer.Strides[i];
