@@ -6,7 +6,7 @@ namespace TfFunctional.Tests.Export;
 /// <summary>
 /// Keras masks in the export: Masking and Embedding(mask_zero) compute them in the graph, layers pass them on as in
 /// Predict, and the recurrent layers and GlobalAveragePooling1D follow them, with gaps anywhere in a sequence, sequences
-/// with no kept step, going backwards, returned sequences and states, and initial states.
+/// with no kept step, going backwards, in both directions, returned sequences and states, and initial states.
 /// </summary>
 public class OnnxMaskTests
 {
@@ -96,14 +96,19 @@ public class OnnxMaskTests
         AssertExportMatches(model, batch => [Tensor.From(Enumerable.Range(0, batch * 7).Select(k => k * 5 % 9 % 4 == 0 ? 0 : k * 5 % 9).ToArray(), batch, 7)]);
     }
 
-    [Test]
-    public void AMaskedBidirectionalIsRefusedByName()
+    [TestCase("LSTM", "concat", false)]
+    [TestCase("LSTM", "concat", true)]
+    [TestCase("GRU", "sum", true)]
+    [TestCase("GRU", "ave", false)]
+    [TestCase("SimpleRNN", "mul", true)]
+    [TestCase("LSTM", null, true)]
+    public void AMaskedBidirectionalGivesPredictsNumbers(string kind, string? mergeMode, bool sequences)
     {
         Keras.ClearSession();
-        var input = Keras.Input(shape: [6, 3]);
-        var model = new Model(input, new Bidirectional(new LSTM(2), name: "both").Call(new Masking(0).Call(input)));
-        var error = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model))!;
-        Assert.That(error.Message, Does.StartWith("Layer \"both\" (Bidirectional) receives a mask"));
+        var input = Keras.Input(shape: [6, 3], name: "steps");
+        var both = new Bidirectional(Recurrent(kind, sequences, backwards: false), mergeMode: mergeMode, name: "both");
+        var outputs = both.CallOutputs(new Masking(0).Call(input));
+        AssertExportMatches(new Model(input, outputs.Select(o => new Dense(2).Call(o)).ToArray()), batch => [Steps(batch)]);
     }
 
     [Test]

@@ -98,16 +98,18 @@ internal static class RecurrentOnnx
     /// The outputs of the kept steps (batch, kept, units) back at their steps: a masked step repeats the output of the
     /// last kept step before it (the initial state, or zeros, before any), or is zeros with <paramref name="zeroForMasked"/>.
     /// </summary>
-    private static string Uncompact(OnnxGraph graph, string outputs, string mask, bool zeroForMasked, string? initialOutput, string hint)
+    private static string Uncompact(OnnxGraph graph, string outputs, string mask, bool zeroForMasked, string? initialOutput, string hint, int rank = 3)
     {
+        // (batch, time) → (batch, time, 1 …) against outputs of (batch, time, [direction,] units).
+        long[] trailing = Enumerable.Range(2, rank - 2).Select(a => (long)a).ToArray();
         var counted = graph.Add("CumSum", [graph.Add("Cast", [mask], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int64)), graph.LongScalar(hint + "/axis", 1)], hint);
         var latest = graph.Add("Max", [graph.Add("Sub", [counted, graph.Longs(hint + "/one", 1)], hint), graph.Longs(hint + "/zero", 0)], hint);
-        var indices = graph.Add("Expand", [graph.Add("Unsqueeze", [latest, graph.Longs(hint + "/axes", 2)], hint), graph.Add("Shape", [outputs], hint)], hint);
+        var indices = graph.Add("Expand", [graph.Add("Unsqueeze", [latest, graph.Longs(hint + "/axes", trailing)], hint), graph.Add("Shape", [outputs], hint)], hint);
         var gathered = graph.Add("GatherElements", [outputs, indices], hint, ("axis", 1));
         string zero = graph.Scalar(hint + "/zero", 0);
         if (zeroForMasked)
-            return graph.Add("Where", [graph.Add("Unsqueeze", [mask, graph.Longs(hint + "/axes", 2)], hint), gathered, zero], hint);
-        var seen = graph.Add("Unsqueeze", [graph.Add("Greater", [counted, graph.Longs(hint + "/zero", 0)], hint), graph.Longs(hint + "/axes", 2)], hint);
+            return graph.Add("Where", [graph.Add("Unsqueeze", [mask, graph.Longs(hint + "/axes", trailing)], hint), gathered, zero], hint);
+        var seen = graph.Add("Unsqueeze", [graph.Add("Greater", [counted, graph.Longs(hint + "/zero", 0)], hint), graph.Longs(hint + "/axes", trailing)], hint);
         var before = initialOutput is null ? zero : graph.Add("Unsqueeze", [initialOutput, graph.Longs(hint + "/axes", 1)], hint);
         return graph.Add("Where", [seen, gathered, before], hint);
     }
@@ -124,13 +126,33 @@ internal static class RecurrentOnnx
             || forward.ReturnSequences != backward.ReturnSequences || forward.ReturnState || backward.ReturnState)
             throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) pairs layers ONNX's bidirectional operator cannot express (different classes, sizes or states).");
         string hint = call.Hint;
-        var x = TimeMajor(graph, call.Input, goBackwards: false, hint);
+        string sequence = call.Input;
+        string? mask = null, lengths = null, clamped = null;
+        if (call.Masked[0])
+        {
+            mask = call.MaskValue(0) ?? throw new NotSupportedException(
+                $"Layer \"{layer.Name}\" (Bidirectional) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
+            // Kept steps to the front: ONNX's reverse direction then runs over them alone, last to first, as Keras's
+            // backward layer runs over the reversed sequence skipping masked steps.
+            (sequence, lengths) = Compact(graph, sequence, mask, hint);
+            clamped = graph.Add("Max", [lengths, graph.Add("Cast", [graph.Longs(hint + "/one", 1)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint);
+        }
+        var x = TimeMajor(graph, sequence, goBackwards: false, hint);
         var (w, r, b) = Weights(graph, [forward, backward], hint);
-        var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint);
+        var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint, clamped is null ? null : [clamped]);
         // (batch, [time,] direction, units), forward first as Keras concatenates.
         string both = forward.ReturnSequences
             ? graph.Add("Transpose", [outputs[0]], hint, ("perm", new long[] { 2, 0, 1, 3 }))
             : graph.Add("Transpose", [outputs[1]], hint, ("perm", new long[] { 1, 0, 2 }));
+        if (mask is not null)
+        {
+            both = forward.ReturnSequences
+                // Bidirectional's layers give zeros at masked steps (zero_output_for_mask).
+                ? Uncompact(graph, both, mask, zeroForMasked: true, initialOutput: null, hint, rank: 4)
+                // A sequence with no kept step keeps its initial (zero) states.
+                : graph.Add("Where", [graph.Add("Unsqueeze", [graph.Add("Equal", [lengths!, graph.Add("Cast", [graph.Longs(hint + "/zero", 0)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint), graph.Longs(hint + "/axes", 1, 2)], hint),
+                    graph.Scalar(hint + "/zero", 0), both], hint);
+        }
         int directionAxis = forward.ReturnSequences ? 2 : 1;
         string Direction(int index)
         {
@@ -152,8 +174,6 @@ internal static class RecurrentOnnx
     {
         if (call.Inputs.Count > 1)
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is called with initial states; the ONNX export does not write them yet.");
-        if (call.AnyMask)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask; the ONNX export expresses masked recurrences in one direction, not yet Bidirectional's two.");
         if (recurrent.Stateful)
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
     }
