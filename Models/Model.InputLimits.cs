@@ -34,4 +34,24 @@ public partial class Model
         }
         return limit;
     }
+
+    /// <summary>
+    /// The bytes of values one sample makes <c>Predict</c> hold: the inputs and every output of every layer (a nested
+    /// model's own values included), which a batch keeps until it ends, from the symbolic shapes (a size the model leaves
+    /// open counts as 1). Layers' own temporaries come on top; the figure is for weighing requests before any tensor
+    /// exists, as servers do: rows × this, against the memory one request may use.
+    /// </summary>
+    public long ActivationBytesPerSample()
+    {
+        static long Bytes(KerasTensor tensor) =>
+            tensor.Shape.Slice(1..).Aggregate((long)tensor.DType.ByteSize(), (product, d) => product * Math.Max(1, d ?? 1));
+        long total = _inputs.Sum(Bytes);
+        foreach (var step in Graph.Steps)
+        {
+            total += step.Node.OutputTensors.Sum(Bytes);
+            // A nested model's own values, less its inputs and outputs: they are this graph's values, counted here.
+            if (step.Layer is Model nested) total += nested.ActivationBytesPerSample() - nested._inputs.Sum(Bytes) - nested._outputs.Sum(Bytes);
+        }
+        return total;
+    }
 }

@@ -23,6 +23,13 @@ public sealed class KerasModelOptions
     /// </summary>
     public int MaxRowsPerRequest { get; set; } = 4096;
 
+    /// <summary>
+    /// The most working memory one request, and one gathered batch, may make the model use: rows ×
+    /// <see cref="Model.ActivationBytesPerSample"/>, checked before any tensor exists (413 above it); 1 GiB by default.
+    /// Rows bound a small model; this bounds a large one (a 224×224 vision model holds tens of MB per row).
+    /// </summary>
+    public long MaxWorkingBytesPerRequest { get; set; } = 1L << 30;
+
     /// <summary>The largest request body accepted (413 above it); 64 MiB by default.</summary>
     public long MaxRequestBytes { get; set; } = ServingEndpoints.MaxRequestBytes;
 

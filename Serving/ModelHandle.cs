@@ -12,6 +12,8 @@ internal sealed class ModelHandle(Model model, int version, DateTimeOffset loade
     public Model Model { get; } = model;
     public int Version { get; } = version;
     public DateTimeOffset LoadedAt { get; } = loadedAt;
+    /// <summary>The model's working memory per row (<see cref="Model.ActivationBytesPerSample"/>), weighed once per version.</summary>
+    public long ActivationBytesPerSample { get; } = Math.Max(1, model.ActivationBytesPerSample());
 
     /// <summary>Takes a lease; false when the handle was retired meanwhile (the caller takes the new current one).</summary>
     public bool TryAcquire()

@@ -60,10 +60,14 @@ public sealed class PredictionBatcher : IDisposable
                 var batch = new List<Pending> { first };
                 int rows = first.Rows;
                 var deadline = DateTime.UtcNow + _options.BatchTimeout;
+                // A gathered batch may need no more working memory than one request may use.
+                long rowsInMemory = Math.Max(1, _options.MaxWorkingBytesPerRequest / _served.ActivationBytesPerSample);
                 while (rows < _options.MaxBatchSize)
                 {
-                    if (reader.TryRead(out var next))
+                    if (reader.TryPeek(out var next))
                     {
+                        if (rows + next.Rows > rowsInMemory) break;
+                        reader.TryRead(out _);   // the one reader: the request just looked at
                         batch.Add(next);
                         rows += next.Rows;
                         continue;

@@ -60,13 +60,26 @@ public sealed class ServedModel : IDisposable
     /// <summary>The model now serving, for metadata: predictions go through <see cref="Batcher"/>, which holds the version for the call.</summary>
     public Model Model => Volatile.Read(ref _current).Model;
 
-    /// <summary>Refuses a request of more rows than <see cref="KerasModelOptions.MaxRowsPerRequest"/>, before any tensor exists (413).</summary>
+    /// <summary>
+    /// Refuses, before any tensor exists (413), a request of more rows than <see cref="KerasModelOptions.MaxRowsPerRequest"/>
+    /// or one whose rows would need more working memory than <see cref="KerasModelOptions.MaxWorkingBytesPerRequest"/>.
+    /// </summary>
     internal void CheckRows(int rows)
     {
         int maxRows = Options.MaxRowsPerRequest;
         if (rows > maxRows)
             throw new RequestException(413, $"The request holds {rows} rows, more than the {maxRows} rows one request may hold (MaxRowsPerRequest); split it into smaller requests.");
+        long perRow = ActivationBytesPerSample, limit = Options.MaxWorkingBytesPerRequest;
+        if (rows * perRow > limit)
+            throw new RequestException(413,
+                $"The request's {rows} rows would need about {Megabytes(rows * perRow)} of working memory ({Megabytes(perRow)} per row), more than the " +
+                $"{Megabytes(limit)} one request may use (MaxWorkingBytesPerRequest); send at most {Math.Max(1, limit / perRow)} rows per request.");
     }
+
+    private static string Megabytes(long bytes) => $"{bytes / 1048576.0:F1} MB";
+
+    /// <summary>The serving version's working memory per row (<see cref="Model.ActivationBytesPerSample"/>).</summary>
+    internal long ActivationBytesPerSample => Volatile.Read(ref _current).ActivationBytesPerSample;
 
     /// <summary>The current version with a lease: dispose the result to release it.</summary>
     internal Lease Acquire()

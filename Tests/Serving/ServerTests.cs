@@ -44,7 +44,7 @@ public class ServerTests
     }
 
     private WebApplicationFactory<TfFunctional.Server.ServerAssembly> Server(bool batching = true, long? maxBytes = null, string? model = null, string extraModels = "",
-        string engine = "auto", int? maxRows = null) =>
+        string engine = "auto", int? maxRows = null, long? maxWorkingBytes = null) =>
         new WebApplicationFactory<TfFunctional.Server.ServerAssembly>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -55,6 +55,7 @@ public class ServerTests
             builder.UseSetting("Engine", engine);
             if (maxRows is int rows) builder.UseSetting("MaxRowsPerRequest", rows.ToString());
             if (maxBytes is long limit) builder.UseSetting("MaxRequestBytes", limit.ToString());
+            if (maxWorkingBytes is long working) builder.UseSetting("MaxWorkingBytesPerRequest", working.ToString());
         });
 
     internal static readonly int[][] Tokens = [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12], [49, 0, 3, 3, 2, 1]];
@@ -455,6 +456,47 @@ public class ServerTests
         Assert.That(ok, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(answer["predictions"]!.AsArray(), Has.Count.EqualTo(2));
         Assert.That(await client.GetStringAsync("/metrics"), Does.Contain("too_large"));
+    }
+
+    /// <summary>
+    /// One request cannot need more working memory than the limit (rows × the model's activations per row): a 413 naming
+    /// both figures and the rows that fit, before any tensor exists; requests within it are answered, batched or not.
+    /// </summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ARequestBeyondTheWorkingMemoryLimitGetsA413(bool batching)
+    {
+        long perRow = Keras.LoadModel(_twitter).ActivationBytesPerSample();
+        using var factory = Server(batching: batching, maxWorkingBytes: perRow * 2 + perRow / 2);
+        var client = factory.CreateClient();
+        string Rows(int count) => new JsonObject { ["instances"] = new JsonArray(Enumerable.Range(0, count).Select(r => (JsonNode)new JsonObject
+        {
+            ["main_input"] = new JsonArray(Tokens[r % 3].Select(t => (JsonNode)t).ToArray()),
+            ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
+        }).ToArray()) }.ToJsonString();
+        var (code, body) = await Post(client, "twitter", Rows(3));
+        Assert.That((int)code, Is.EqualTo(413));
+        Assert.That(body["error"]!.GetValue<string>(), Does.StartWith("The request's 3 rows would need about ").And
+            .Contains("more than the").And.EndsWith("one request may use (MaxWorkingBytesPerRequest); send at most 2 rows per request."));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Post(client, "twitter", Rows(2))));
+        Assert.That(answers.Select(a => a.Item1), Is.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(answers.Select(a => a.Item2["predictions"]!.AsArray().Count), Is.All.EqualTo(2));
+    }
+
+    /// <summary>The batcher gathers no more rows than the working-memory bound allows: 2-row requests under a 2.5-row bound run one per batch.</summary>
+    [Test]
+    public async Task AGatheredBatchStaysWithinTheWorkingMemoryLimit()
+    {
+        long perRow = Keras.LoadModel(_twitter).ActivationBytesPerSample();
+        string name = "bounded_" + Guid.NewGuid().ToString("N")[..8];   // its own label in the process-wide metrics
+        var options = new KerasModelOptions { MaxWorkingBytesPerRequest = perRow * 2 + perRow / 2, BatchTimeout = TimeSpan.FromMilliseconds(20), WatchFile = false };
+        using var served = new ServedModel(name, _twitter, options);
+        float[] tokens = [.. Tokens[0].Select(t => (float)t), .. Tokens[1].Select(t => (float)t)];
+        float[] extra = [.. Extra[0], .. Extra[1]];
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => served.Batcher.PredictAsync([tokens, extra], 2)));
+        Assert.That(results.Select(r => r[0].Rows), Is.All.EqualTo(2));
+        var batches = ServingMetrics.BatchSize.WithLabels(name);
+        Assert.That((batches.Count, batches.Sum), Is.EqualTo((8L, 16.0)), "eight batches of one 2-row request each");
     }
 
     [Test]

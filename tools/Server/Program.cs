@@ -5,6 +5,7 @@ using TfFunctional.Serving;
 //     [--max-batch 32] [--batch-timeout-ms 2] [--batch-threads <cores>] [--intra-op-threads 1] [--no-batching]
 //     [--engine auto|onnxruntime|libtorch]   (auto: ONNX Runtime when the model exports to ONNX, else libtorch)
 //     [--max-rows 4096]   (rows one request may hold; more is a 413)
+//     [--max-request-mb 1024]   (working memory one request or batch may need, rows × the model's per-row activations)
 // Models may also come from configuration: Models=name=path;name=path (tests use this).
 const string Usage = """
     Serves Keras model files over TensorFlow Serving's REST and gRPC APIs.
@@ -24,11 +25,13 @@ const string Usage = """
       --batch-threads <cores>  gathered batches running at once
       --no-batching            run each request alone
       --max-rows 4096          rows one request may hold (more is a 413)
+      --max-request-mb 1024    working memory one request, or one gathered batch, may need: rows times the
+                               model's activations per row (more is a 413, before any tensor exists)
       --intra-op-threads 1     kernel threads per Predict
       --probe url              GET url and exit 0 on a 2xx (a container health check without curl)
       --help                   this text
     """;
-string[] valued = ["--model", "--host", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--intra-op-threads"];
+string[] valued = ["--model", "--host", "--rest_api_port", "--model_name", "--model_base_path", "--model_config_file", "--file_system_poll_wait_seconds", "--port", "--engine", "--max-batch", "--batch-timeout-ms", "--batch-threads", "--max-rows", "--max-request-mb", "--intra-op-threads"];
 if (args.Length == 2 && args[0] == TfFunctional.Server.CandidateCheck.Flag) return TfFunctional.Server.CandidateCheck.Run(args[1]);
 // A container's health check without curl: GET the URL, exit 0 on a 2xx.
 if (args.Length == 2 && args[0] == "--probe")
@@ -159,6 +162,8 @@ foreach (var entry in models)
         options.MaxRequestBytes = builder.Configuration.GetValue("MaxRequestBytes", ServingEndpoints.MaxRequestBytes);
         options.Engine = engine;
         options.MaxRowsPerRequest = Option("--max-rows") is { } rows ? int.Parse(rows) : builder.Configuration.GetValue("MaxRowsPerRequest", options.MaxRowsPerRequest);
+        options.MaxWorkingBytesPerRequest = Option("--max-request-mb") is { } megabytes ? long.Parse(megabytes) << 20
+            : builder.Configuration.GetValue("MaxWorkingBytesPerRequest", options.MaxWorkingBytesPerRequest);
     });
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
