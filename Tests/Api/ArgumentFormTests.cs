@@ -125,6 +125,11 @@ public class ArgumentFormTests
         var volume = Keras.Input(shape: [4, 4, 4, 1]);
         Assert.That(new Conv3D(2, (2, 2, 2)).Call(volume).Shape, Is.EqualTo(new Shape(null, 3, 3, 3, 2)));
         Assert.That(new ZeroPadding2D(padding: (1, 2)).Call(image).Shape, Is.EqualTo(new Shape(null, 10, 12, 2)));
+        // Pairs of pairs as Python writes them: ZeroPadding2D(padding=((1, 0), (2, 1))), Cropping2D(cropping=((1, 1), (0, 2))).
+        var padded = new ZeroPadding2D(padding: ((1, 0), (2, 1)));
+        Assert.That(padded.Call(image).Shape, Is.EqualTo(new Shape(null, 9, 11, 2)));
+        Assert.That(padded.Margins, Is.EqualTo(new ZeroPadding2D(padding: [[1, 0], [2, 1]]).Margins));
+        Assert.That(new Cropping2D(cropping: ((1, 1), (0, 2))).Call(image).Shape, Is.EqualTo(new Shape(null, 6, 6, 2)));
 
         // The guide's shapes as Python writes them: Input(shape=(28, 28, 1)), Reshape((7, 7, 256)), Permute((2, 1)).
         var digits = Keras.Input(shape: (28, 28, 1));

@@ -11,6 +11,10 @@ public sealed class Cropping2D : SpatialMargins
     public Cropping2D(int[][] cropping, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, null, cropping), dataFormat, true, name, inputShape) { }
 
+    /// <summary>Creates the layer from ((top, bottom), (left, right)) as Python writes it: <c>cropping: ((1, 0), (2, 1))</c>.</summary>
+    public Cropping2D(((int Top, int Bottom) Rows, (int Left, int Right) Columns) cropping, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
+        : this([[cropping.Rows.Top, cropping.Rows.Bottom], [cropping.Columns.Left, cropping.Columns.Right]], dataFormat, name, inputShape) { }
+
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("cropping", Margins).With("data_format", DataFormat);
 

@@ -11,6 +11,10 @@ public sealed class ZeroPadding2D : SpatialMargins
     public ZeroPadding2D(int[][] padding, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
         : base(2, Expand(2, null, padding), dataFormat, false, name, inputShape) { }
 
+    /// <summary>Creates the layer from ((top, bottom), (left, right)) as Python writes it: <c>padding: ((1, 0), (2, 1))</c>.</summary>
+    public ZeroPadding2D(((int Top, int Bottom) Rows, (int Left, int Right) Columns) padding, string? dataFormat = null, string? name = null, ShapeArgument? inputShape = null)
+        : this([[padding.Rows.Top, padding.Rows.Bottom], [padding.Columns.Left, padding.Columns.Right]], dataFormat, name, inputShape) { }
+
     /// <inheritdoc />
     public override LayerConfig GetConfig() => base.GetConfig().With("padding", Margins).With("data_format", DataFormat);
 
