@@ -438,17 +438,19 @@ public class ServerTests
         }
     }
 
+    /// <summary>A row-form body of <paramref name="count"/> rows, cycling through the three sample rows.</summary>
+    private static string Rows(int count) => new JsonObject { ["instances"] = new JsonArray(Enumerable.Range(0, count).Select(r => (JsonNode)new JsonObject
+    {
+        ["main_input"] = new JsonArray(Tokens[r % 3].Select(t => (JsonNode)t).ToArray()),
+        ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
+    }).ToArray()) }.ToJsonString();
+
     /// <summary>One request cannot hold more rows than the limit: a 413 naming it, before any tensor exists, and the server answers on.</summary>
     [Test]
     public async Task ARequestBeyondTheRowLimitGetsA413()
     {
         using var factory = Server(maxRows: 2);
         var client = factory.CreateClient();
-        string Rows(int count) => new JsonObject { ["instances"] = new JsonArray(Enumerable.Range(0, count).Select(r => (JsonNode)new JsonObject
-        {
-            ["main_input"] = new JsonArray(Tokens[r % 3].Select(t => (JsonNode)t).ToArray()),
-            ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
-        }).ToArray()) }.ToJsonString();
         var (code, body) = await Post(client, "twitter", Rows(3));
         Assert.That((int)code, Is.EqualTo(413));
         Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("The request holds 3 rows, more than the 2 rows one request may hold (MaxRowsPerRequest); split it into smaller requests."));
@@ -469,11 +471,6 @@ public class ServerTests
         long perRow = Keras.LoadModel(_twitter).ActivationBytesPerSample();
         using var factory = Server(batching: batching, maxWorkingBytes: perRow * 2 + perRow / 2);
         var client = factory.CreateClient();
-        string Rows(int count) => new JsonObject { ["instances"] = new JsonArray(Enumerable.Range(0, count).Select(r => (JsonNode)new JsonObject
-        {
-            ["main_input"] = new JsonArray(Tokens[r % 3].Select(t => (JsonNode)t).ToArray()),
-            ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
-        }).ToArray()) }.ToJsonString();
         var (code, body) = await Post(client, "twitter", Rows(3));
         Assert.That((int)code, Is.EqualTo(413));
         Assert.That(body["error"]!.GetValue<string>(), Does.StartWith("The request's 3 rows would need about ").And
