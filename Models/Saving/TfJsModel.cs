@@ -233,7 +233,6 @@ internal static class TfJsModel
         return info.FullName;
     }
 
-    /// <summary>The values of <paramref name="spec"/> at <paramref name="offset"/> (the buffer holds exactly the manifest's bytes).</summary>
     /// <summary>
     /// Rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> of a weight stored at byte
     /// <paramref name="offset"/> of its group's shards, as floats into <paramref name="target"/>: float32 bytes are read

@@ -16,10 +16,7 @@ internal static class RecurrentOnnx
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
         string hint = call.Hint;
         string sequence = call.Input;
-        string? mask = null;
-        if (call.Masked[0])
-            mask = call.MaskValue(0) ?? throw new NotSupportedException(
-                $"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
+        string? mask = MaskOf(layer, call);
         if (layer.GoBackwards)
         {
             // Keras reverses the steps, and their mask, before the recurrence; outputs stay in that reversed order.
@@ -28,19 +25,10 @@ internal static class RecurrentOnnx
         }
         // Initial states, (batch, units) each, are ONNX's initial_h (and initial_c): (directions = 1, batch, units).
         var initial = call.Inputs.Skip(1).Select(state => graph.Add("Unsqueeze", [state, graph.Longs(hint + "/axes", 0)], hint)).ToArray();
-        string? lengths = null, clamped = null;
-        if (mask is not null)
-        {
-            // ONNX's recurrences skip only trailing steps (sequence_lens); Keras skips masked steps anywhere. The kept
-            // steps move to the front in order, the recurrence runs over them alone, and its outputs go back to the
-            // steps they belong to.
-            (sequence, lengths) = Compact(graph, sequence, mask, hint);
-            // A sequence with no kept step still runs one (ignored below): ONNX Runtime needs lengths of at least 1.
-            clamped = graph.Add("Max", [lengths, graph.Add("Cast", [graph.Longs(hint + "/one", 1)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint);
-        }
+        (sequence, var lengths, var runLengths) = Compact(graph, sequence, mask, hint);
         var x = TimeMajor(graph, sequence, goBackwards: false, hint);
         var (w, r, b) = Weights(graph, [layer], hint);
-        string[] extra = [clamped ?? "", .. initial];
+        string[] extra = [runLengths ?? "", .. initial];
         var outputs = Operator(graph, layer, [layer], x, w, r, b, "forward", hint, extra);
         // A sequence with no kept step keeps its initial states, as the masked recurrence of Predict.
         string Final(int state)
@@ -48,8 +36,7 @@ internal static class RecurrentOnnx
             var last = LastState(graph, outputs[state + 1], hint);
             if (lengths is null) return last;
             var initialState = state < call.Inputs.Count - 1 ? call.Inputs[state + 1] : graph.Scalar(hint + "/zero", 0);
-            var none = graph.Add("Unsqueeze", [graph.Add("Equal", [lengths, graph.Add("Cast", [graph.Longs(hint + "/zero", 0)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint), graph.Longs(hint + "/axes", 1)], hint);
-            return graph.Add("Where", [none, initialState, last], hint);
+            return graph.Add("Where", [NothingKept(graph, lengths, [1], hint), initialState, last], hint);
         }
         string output;
         if (!layer.ReturnSequences) output = Final(0);
@@ -75,12 +62,21 @@ internal static class RecurrentOnnx
     public static IReadOnlyList<OnnxMask?> Mask(Bidirectional layer, OnnxGraph graph, OnnxCall call) =>
         [.. Enumerable.Repeat(layer.Forward.ReturnSequences ? call.Mask(0) : null, layer.MergeMode is null ? 2 : 1)];
 
+    /// <summary>The value of the mask reaching the layer's input, or null when none does.</summary>
+    /// <exception cref="NotSupportedException">A mask reaches it whose value the export does not compute.</exception>
+    private static string? MaskOf(Layer layer, OnnxCall call) => !call.Masked[0] ? null : call.MaskValue(0) ?? throw new NotSupportedException(
+        $"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
+
     /// <summary>
-    /// The kept steps of each sequence moved to its front, in order (a stable sort on "masked, then position"), and how
-    /// many there are (int32, ONNX's sequence_lens).
+    /// Under a mask, each sequence with its kept steps moved to the front in order (a stable sort on "masked, then
+    /// position"), how many there are (int32), and the sequence_lens ONNX Runtime runs (at least 1: a sequence with no
+    /// kept step runs one, which the caller ignores). ONNX's recurrences skip only trailing steps; Keras skips masked
+    /// steps anywhere, so the recurrence runs over the kept steps alone and its outputs go back to their steps.
+    /// Without a mask, the sequence as given.
     /// </summary>
-    private static (string Sequence, string Lengths) Compact(OnnxGraph graph, string sequence, string mask, string hint)
+    private static (string Sequence, string? Lengths, string? RunLengths) Compact(OnnxGraph graph, string sequence, string? mask, string hint)
     {
+        if (mask is null) return (sequence, null, null);
         var shape = graph.Add("Shape", [sequence], hint);
         var steps = graph.Add("Slice", [shape, graph.Longs(hint + "/starts", 1), graph.Longs(hint + "/ends", 2)], hint);   // [T]
         var stepCount = graph.Add("Squeeze", [steps], hint);
@@ -91,8 +87,16 @@ internal static class RecurrentOnnx
         var indices = graph.Add("Expand", [graph.Add("Unsqueeze", [order, graph.Longs(hint + "/axes", 2)], hint), shape], hint);
         var compact = graph.Add("GatherElements", [sequence, indices], hint, ("axis", 1));
         var kept = graph.Add("ReduceSum", [graph.Add("Cast", [mask], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32)), graph.Longs(hint + "/axes", 1)], hint, ("keepdims", 0));
-        return (compact, kept);
+        return (compact, kept, graph.Add("Max", [kept, Int32(graph, 1, hint)], hint));
     }
+
+    /// <summary>True (bool, with <paramref name="axes"/> added) for the sequences with no kept step.</summary>
+    private static string NothingKept(OnnxGraph graph, string lengths, long[] axes, string hint) =>
+        graph.Add("Unsqueeze", [graph.Add("Equal", [lengths, Int32(graph, 0, hint)], hint), graph.Longs(hint + "/axes", axes)], hint);
+
+    /// <summary>An int32 constant of one value (ONNX's sequence_lens type).</summary>
+    private static string Int32(OnnxGraph graph, long value, string hint) =>
+        graph.Add("Cast", [graph.Longs(hint + "/int", value)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32));
 
     /// <summary>
     /// The outputs of the kept steps (batch, kept, units) back at their steps: a masked step repeats the output of the
@@ -126,20 +130,13 @@ internal static class RecurrentOnnx
             || forward.ReturnSequences != backward.ReturnSequences || forward.ReturnState || backward.ReturnState)
             throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) pairs layers ONNX's bidirectional operator cannot express (different classes, sizes or states).");
         string hint = call.Hint;
-        string sequence = call.Input;
-        string? mask = null, lengths = null, clamped = null;
-        if (call.Masked[0])
-        {
-            mask = call.MaskValue(0) ?? throw new NotSupportedException(
-                $"Layer \"{layer.Name}\" (Bidirectional) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
-            // Kept steps to the front: ONNX's reverse direction then runs over them alone, last to first, as Keras's
-            // backward layer runs over the reversed sequence skipping masked steps.
-            (sequence, lengths) = Compact(graph, sequence, mask, hint);
-            clamped = graph.Add("Max", [lengths, graph.Add("Cast", [graph.Longs(hint + "/one", 1)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint);
-        }
+        var mask = MaskOf(layer, call);
+        // Kept steps to the front: ONNX's reverse direction then runs over them alone, last to first, as Keras's
+        // backward layer runs over the reversed sequence skipping masked steps.
+        var (sequence, lengths, runLengths) = Compact(graph, call.Input, mask, hint);
         var x = TimeMajor(graph, sequence, goBackwards: false, hint);
         var (w, r, b) = Weights(graph, [forward, backward], hint);
-        var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint, clamped is null ? null : [clamped]);
+        var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint, runLengths is null ? null : [runLengths]);
         // (batch, [time,] direction, units), forward first as Keras concatenates.
         string both = forward.ReturnSequences
             ? graph.Add("Transpose", [outputs[0]], hint, ("perm", new long[] { 2, 0, 1, 3 }))
@@ -150,8 +147,7 @@ internal static class RecurrentOnnx
                 // Bidirectional's layers give zeros at masked steps (zero_output_for_mask).
                 ? Uncompact(graph, both, mask, zeroForMasked: true, initialOutput: null, hint, rank: 4)
                 // A sequence with no kept step keeps its initial (zero) states.
-                : graph.Add("Where", [graph.Add("Unsqueeze", [graph.Add("Equal", [lengths!, graph.Add("Cast", [graph.Longs(hint + "/zero", 0)], hint, ("to", (long)Proto.TensorProto.Types.DataType.Int32))], hint), graph.Longs(hint + "/axes", 1, 2)], hint),
-                    graph.Scalar(hint + "/zero", 0), both], hint);
+                : graph.Add("Where", [NothingKept(graph, lengths!, [1, 2], hint), graph.Scalar(hint + "/zero", 0), both], hint);
         }
         int directionAxis = forward.ReturnSequences ? 2 : 1;
         string Direction(int index)
