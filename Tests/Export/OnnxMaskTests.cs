@@ -111,14 +111,69 @@ public class OnnxMaskTests
         AssertExportMatches(new Model(input, outputs.Select(o => new Dense(2).Call(o)).ToArray()), batch => [Steps(batch)]);
     }
 
+    [TestCase("Attention")]
+    [TestCase("Attention(concat)")]
+    [TestCase("AdditiveAttention")]
+    [TestCase("MultiHeadAttention")]
+    [TestCase("MultiHeadAttention(self)")]
+    public void MaskedAttentionGivesPredictsNumbers(string kind)
+    {
+        Keras.ClearSession();
+        var queryIds = Keras.Input(shape: [5], dtype: "int32", name: "query_ids");
+        var valueIds = Keras.Input(shape: [7], dtype: "int32", name: "value_ids");
+        var table = new Embedding(9, 4, maskZero: true, embeddingsInitializer: new Initializers.RandomUniform(-1, 1, seed: 6));
+        var (query, value) = (table.Call(queryIds), table.Call(valueIds));
+        var attended = kind switch
+        {
+            "Attention" => new Attention(name: "attend").CallOutputs([query, value], returnAttentionScores: true),
+            "Attention(concat)" => new Attention(scoreMode: "concat", name: "attend").CallOutputs([query, value], returnAttentionScores: true),
+            "AdditiveAttention" => new AdditiveAttention(name: "attend").CallOutputs([query, value], returnAttentionScores: true),
+            "MultiHeadAttention" => new MultiHeadAttention(2, 3, kernelInitializer: new Initializers.GlorotUniform(seed: 7), name: "attend")
+                .CallOutputs(query, value, returnAttentionScores: true),
+            _ => [new MultiHeadAttention(2, 3, kernelInitializer: new Initializers.GlorotUniform(seed: 8), name: "attend").Call(query)],
+        };
+        // The output keeps the query's mask: an LSTM after it follows it too.
+        var model = new Model([queryIds, valueIds], [.. attended, new LSTM(2).Call(attended[0])]);
+        AssertExportMatches(model, batch =>
+        [
+            Tensor.From(Enumerable.Range(0, batch * 5).Select(k => k % 3 == 0 ? 0 : k * 5 % 9).ToArray(), batch, 5),
+            Tensor.From(Enumerable.Range(0, batch * 7).Select(k => k % 4 == 1 ? 0 : k * 7 % 9).ToArray(), batch, 7),
+        ]);
+    }
+
+    [TestCase("concatenate features")]
+    [TestCase("concatenate steps")]
+    [TestCase("add")]
+    [TestCase("multiply, one unmasked")]
+    public void MergedMasksGivePredictsNumbers(string kind)
+    {
+        Keras.ClearSession();
+        var a = Keras.Input(shape: [6, 3], name: "a");
+        var b = Keras.Input(shape: [6, 3], name: "b");
+        var (ma, mb) = (new Masking(0).Call(a), new Masking(0).Call(b));
+        var merged = kind switch
+        {
+            "concatenate features" => Keras.Layers.Concatenate([ma, mb]),
+            "concatenate steps" => Keras.Layers.Concatenate([ma, mb], axis: 1),
+            "add" => Keras.Layers.Add([ma, mb]),
+            _ => Keras.Layers.Multiply([ma, b]),
+        };
+        var model = new Model([a, b], new LSTM(2, returnSequences: true, kernelInitializer: new Initializers.GlorotUniform(seed: 9)).Call(merged));
+        AssertExportMatches(model, batch =>
+        {
+            using var steps = Steps(batch);
+            return [Ops.Copy(steps), Ops.Flip(steps, 1)];
+        });
+    }
+
     [Test]
     public void AMaskTheExportDoesNotComputeIsRefusedNotDropped()
     {
-        // Concatenate has its own mask rule in Predict and none in the export: the LSTM after it must refuse.
+        // The Keras 1 Merge layer has its own mask rule in Predict and none in the export: the LSTM after it must refuse.
         Keras.ClearSession();
         var a = Keras.Input(shape: [6, 3]);
         var b = Keras.Input(shape: [6, 3]);
-        var joined = Keras.Layers.Concatenate([new Masking(0).Call(a), new Masking(0).Call(b)]);
+        var joined = new Merge("sum").Call([new Masking(0).Call(a), new Masking(0).Call(b)]);
         var model = new Model([a, b], new LSTM(2, name: "after").Call(joined));
         var error = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model))!;
         Assert.That(error.Message, Does.StartWith("Layer \"after\" (LSTM) receives a mask the ONNX export does not compute"));

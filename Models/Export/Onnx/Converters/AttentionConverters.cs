@@ -4,14 +4,14 @@ namespace TfFunctional.Export.Onnx.Converters;
 
 /// <summary>
 /// Attention, AdditiveAttention and MultiHeadAttention in inference: scores, the causal mask as a constant, softmax, the
-/// weighted values (and the weights as a second output when asked). A Keras mask reaching them is refused: the export
-/// carries no mask values.
+/// weighted values (and the weights as a second output when asked). Keras masks are followed as in Predict.
 /// </summary>
 internal static class AttentionOnnx
 {
     public static IReadOnlyList<string> Convert(BaseAttention layer, OnnxGraph graph, OnnxCall call)
     {
-        RefuseMasks(layer, call);
+        // As Predict: masked value steps get −1e9 before the softmax, masked query steps a zero output.
+        string? queryMask = MaskOf(layer, call, 0), valueMask = MaskOf(layer, call, 1);
         string hint = call.Hint;
         var (query, value) = (call.Inputs[0], call.Inputs[1]);
         var key = call.Inputs.Count > 2 ? call.Inputs[2] : value;
@@ -23,15 +23,19 @@ internal static class AttentionOnnx
             AdditiveAttention additive => SumOfTanh(graph, additive, query, key, hint),
             _ => throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) has no ONNX converter."),
         };
+        if (valueMask is not null) scores = Masked(graph, scores, valueMask, [1], hint);
         if (call.Argument<bool>("use_causal_mask")) scores = Causal(graph, scores, call.InputShapes[0][1], call.InputShapes[1][1], layer, hint);
         var weights = graph.Add("Softmax", [scores], hint, ("axis", -1));
         var output = graph.Add("MatMul", [weights, value], hint);
+        if (queryMask is not null)
+            output = graph.Add("Mul", [output, graph.Add("Unsqueeze", [graph.Add("Cast", [queryMask], hint, ("to", (long)Proto.TensorProto.Types.DataType.Float)), graph.Longs(hint + "/axes", -1)], hint)], hint);
         return call.Argument<bool>("return_attention_scores") ? [output, weights] : [output];
     }
 
     public static IReadOnlyList<string> Convert(MultiHeadAttention layer, OnnxGraph graph, OnnxCall call)
     {
-        RefuseMasks(layer, call);
+        // As Predict: a mask on the value (a second input) gives its masked steps −1e9 before the softmax.
+        string? valueMask = call.Inputs.Count > 1 ? MaskOf(layer, call, 1) : null;
         string hint = call.Hint;
         var query = call.Inputs[0];
         var value = call.Inputs.Count > 1 ? call.Inputs[1] : query;
@@ -58,6 +62,9 @@ internal static class AttentionOnnx
         var k = Project(Flat(key, call.InputShapes.Count > 2 ? call.InputShapes[2] : valueShape), "key");
         var v = Project(Flat(value, valueShape), "value");
         var scores = graph.Add("Einsum", [k, q], hint, ("equation", "aecd,abcd->acbe"));   // (batch, heads, Tq, Tv)
+        if (valueMask is not null)
+            scores = plain ? Masked(graph, scores, valueMask, [1, 2], hint) : throw new NotSupportedException(
+                $"Layer \"{layer.Name}\" (MultiHeadAttention) receives a mask over several attention axes, which the ONNX export does not express.");
         if (call.Argument<bool>("use_causal_mask")) scores = Causal(graph, scores, queryShape[1], valueShape[1], layer, hint);
         var weights = graph.Add("Softmax", [scores], hint, ("axis", -1));
         var attended = graph.Add("Einsum", [weights, v], hint, ("equation", "acbe,aecd->abcd"));
@@ -80,11 +87,23 @@ internal static class AttentionOnnx
         layer.Weights.FirstOrDefault(w => w.Path.EndsWith($"/{projection}/{weight}", StringComparison.Ordinal))
         ?? throw new InvalidOperationException($"Layer \"{layer.Name}\" (MultiHeadAttention) has no weight {projection}/{weight} to export.");
 
-    private static void RefuseMasks(Layer layer, OnnxCall call)
-    {
-        if (call.AnyMask)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask; the ONNX export does not express masked attention yet.");
-    }
+    /// <summary>The value of input <paramref name="index"/>'s mask, or null when none reaches it.</summary>
+    /// <exception cref="NotSupportedException">A mask reaches it whose value the export does not compute.</exception>
+    private static string? MaskOf(Layer layer, OnnxCall call, int index) =>
+        index >= call.Masked.Count || !call.Masked[index] ? null : call.MaskValue(index) ?? throw new NotSupportedException(
+            $"Layer \"{layer.Name}\" ({layer.ClassName}) receives a mask the ONNX export does not compute (it comes through a layer without an ONNX mask rule).");
+
+    /// <summary>Scores whose key step is masked become −1e9 (the mask (batch, Tv) widened at <paramref name="axes"/>).</summary>
+    private static string Masked(OnnxGraph graph, string scores, string mask, long[] axes, string hint) =>
+        graph.Add("Where", [graph.Add("Unsqueeze", [mask, graph.Longs(hint + "/axes", axes)], hint), scores, graph.Scalar(hint + "/masked", -1e9)], hint);
+
+    /// <summary>The attention output carries the query's mask, the scores none, as <c>ComputeMasks</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(BaseAttention layer, OnnxGraph graph, OnnxCall call) =>
+        [call.Mask(0), .. call.Argument<bool>("return_attention_scores") ? new OnnxMask?[] { null } : []];
+
+    /// <summary>The attention output carries the query's mask, the scores none, as <c>ComputeMasks</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(MultiHeadAttention layer, OnnxGraph graph, OnnxCall call) =>
+        [call.Mask(0), .. call.Argument<bool>("return_attention_scores") ? new OnnxMask?[] { null } : []];
 
     private static string Scaled(OnnxGraph graph, Attention layer, string scores, string hint) =>
         layer.UseScale ? graph.Add("Mul", [scores, graph.Weight(Onnx.Weight(layer, "scale"))], hint) : scores;

@@ -28,6 +28,33 @@ internal static class MergeOnnx
     /// Keras's <c>batch_dot</c> over one axis of each input: the contracted axis of the first is moved last, of the
     /// second to axis 1, and a batched MatMul does the rest; (batch, n)·(batch, n) gives (batch, 1).
     /// </summary>
+    /// <summary>An element-wise merge keeps a step every masked input keeps (inputs without a mask keep all), as <c>ComputeMasks</c>.</summary>
+    public static IReadOnlyList<OnnxMask?> Mask(ElementwiseMerge layer, OnnxGraph graph, OnnxCall call)
+    {
+        var present = Enumerable.Range(0, call.Inputs.Count).Select(call.Mask).OfType<OnnxMask>().ToArray();
+        if (present.Length == 0) return [null];
+        if (present.Any(m => m.Value is null)) return [new OnnxMask(null)];
+        return [new OnnxMask(present.Skip(1).Aggregate(present[0].Value!, (joined, m) => graph.Add("And", [joined, m.Value!], call.Hint + "/mask")))];
+    }
+
+    /// <summary>
+    /// Concatenate's mask, as <c>ComputeMasks</c>: each input's mask widened to the input's shape (all true for an input
+    /// without one), joined along the axis, and a step kept where any of its values is.
+    /// </summary>
+    public static IReadOnlyList<OnnxMask?> Mask(Concatenate layer, OnnxGraph graph, OnnxCall call)
+    {
+        var masks = Enumerable.Range(0, call.Inputs.Count).Select(call.Mask).ToArray();
+        if (masks.All(m => m is null)) return [null];
+        if (masks.Any(m => m is { Value: null })) return [new OnnxMask(null)];
+        string hint = call.Hint + "/mask";
+        string ToBool(string x) => graph.Add("Cast", [x], hint, ("to", (long)Proto.TensorProto.Types.DataType.Bool));
+        var widened = call.Inputs.Select((input, i) => graph.Add("Expand",
+            [masks[i] is { Value: { } value } ? graph.Add("Unsqueeze", [value, graph.Longs(hint + "/axes", -1)], hint) : ToBool(graph.Longs(hint + "/true", 1)),
+             graph.Add("Shape", [input], hint)], hint)).ToArray();
+        var joined = graph.Add("Cast", [graph.Add("Concat", widened, hint, ("axis", (long)layer.Axis))], hint, ("to", (long)Proto.TensorProto.Types.DataType.Float));
+        return [new OnnxMask(ToBool(graph.Add("ReduceMax", [joined], hint, ("axes", new long[] { -1 }), ("keepdims", 0))))];
+    }
+
     /// <summary>Dot gives no mask: it contracts the axes the masks run over.</summary>
     public static IReadOnlyList<OnnxMask?> Mask(Dot layer, OnnxGraph graph, OnnxCall call) => [null];
 
