@@ -43,5 +43,6 @@ public class ExampleTests
         TestContext.Out.WriteLine(output.ToString());
         Assert.That(code, Is.EqualTo(0), output.ToString());
         Assert.That(output.ToString(), Does.Not.Contain("[FAILED]"));
+        Assert.That(output.ToString(), Does.Not.Contain("ONNX: not exported"), "every example exports to ONNX and ONNX Runtime predicts its numbers");
     }
 }
