@@ -5,13 +5,13 @@ using System.Text.RegularExpressions;
 
 namespace TfFunctional.LoadTest;
 
+/// <summary>What the first connection does in a phase: a good client's work, bad requests (paced or flooding), or only a good client's pauses.</summary>
+internal enum FirstClient { Good, PacedBad, FloodingBad, PausesOnly }
+
 /// <summary>
 /// One timed run against a freshly started server process: the good clients' throughput, latencies and errors, and
 /// (when some connections belong to a bad client sending token ids outside the vocabulary) how its requests were answered.
 /// </summary>
-/// <summary>What the first connection does in a phase: a good client's work, bad requests (paced or flooding), or only a good client's pauses.</summary>
-internal enum FirstClient { Good, PacedBad, FloodingBad, PausesOnly }
-
 internal sealed record LoadRun(double Throughput, double P50, double P99, long Errors, double MeanBatch, IReadOnlyList<double> RssMb,
     long BadRequests, long BadAnswered4xx)
 {
@@ -117,6 +117,7 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
     {
         long errors = 0, badRequests = 0, bad4xx = 0;
         long goodTicks = 0, goodCount = 0;   // the good requests' mean latency, for the paced bad client
+        TimeSpan TypicalGood() => TimeSpan.FromTicks(Interlocked.Read(ref goodCount) is var n && n > 0 ? Interlocked.Read(ref goodTicks) / n : TimeSpan.TicksPerMillisecond);
         var perWorker = new List<double>[connections];
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
@@ -130,8 +131,7 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
             {
                 if (role == FirstClient.PausesOnly)
                 {
-                    long mean = Interlocked.Read(ref goodCount) is var n && n > 0 ? Interlocked.Read(ref goodTicks) / n : TimeSpan.TicksPerMillisecond;
-                    await Task.Delay(TimeSpan.FromTicks(mean));
+                    await Task.Delay(TypicalGood());
                     continue;
                 }
                 long began = Stopwatch.GetTimestamp();
@@ -144,8 +144,7 @@ internal sealed record LoadRun(double Throughput, double P50, double P99, long E
                     {
                         Interlocked.Increment(ref badRequests);
                         if ((int)response.StatusCode is >= 400 and < 500) Interlocked.Increment(ref bad4xx);
-                        long count = Interlocked.Read(ref goodCount);
-                        var typical = TimeSpan.FromTicks(count == 0 ? TimeSpan.TicksPerMillisecond : Interlocked.Read(ref goodTicks) / count);
+                        var typical = TypicalGood();
                         var spent = Stopwatch.GetElapsedTime(began);
                         if (paced && spent < typical) await Task.Delay(typical - spent);
                         continue;
