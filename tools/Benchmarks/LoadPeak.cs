@@ -37,10 +37,7 @@ internal static class LoadPeak
             {
                 string path = Path.Combine(folder, name);
                 model.Save(path);
-                var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
-                if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(LoadPeak).Assembly.Location);
-                start.ArgumentList.Add("loadpeak");
-                start.ArgumentList.Add("--child");
+                var start = Tools.SelfProcess.StartInfo(typeof(LoadPeak).Assembly, ["loadpeak", "--child"]);
                 start.Environment[FileVariable] = path;
                 using var process = Process.Start(start)!;
                 string result = process.StandardOutput.ReadToEnd().Split('\n').Last(l => l.StartsWith("result ", StringComparison.Ordinal));

@@ -25,12 +25,8 @@ internal static class TrainingThreads
         Console.WriteLine("|---|---|---:|---|---:|---:|---:|---:|");
         foreach (string? policy in Policies)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true };
-            foreach (string arg in Environment.GetCommandLineArgs().Skip(1).Where(a => a is not "trainthreads")) start.ArgumentList.Add(arg);
-            // Under the dotnet host (`dotnet Benchmarks.dll`) the child needs the assembly path; an apphost does not.
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Insert(0, typeof(TrainingThreads).Assembly.Location);
-            start.ArgumentList.Add("trainthreads");
-            start.ArgumentList.Add("--child");
+            var start = Tools.SelfProcess.StartInfo(typeof(TrainingThreads).Assembly,
+                [.. Environment.GetCommandLineArgs().Skip(1).Where(a => a is not "trainthreads"), "trainthreads", "--child"]);
             start.Environment.Remove("OMP_WAIT_POLICY");
             if (policy is not null) start.Environment["OMP_WAIT_POLICY"] = policy;
             using var process = Process.Start(start)!;

@@ -15,12 +15,7 @@ internal static class CandidateCheck
     /// <summary>Null when <paramref name="path"/> loads in a child process, else why not.</summary>
     public static string? InChildProcess(string path)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        // Under the dotnet host the child needs the assembly; an apphost does not.
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(CandidateCheck).Assembly.Location);
-        start.ArgumentList.Add(Flag);
-        start.ArgumentList.Add(path);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(Tools.SelfProcess.StartInfo(typeof(CandidateCheck).Assembly, [Flag, path], redirectErrors: true))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Limit))
