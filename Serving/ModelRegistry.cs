@@ -54,13 +54,7 @@ public sealed class ModelRegistry : IDisposable
     {
         if (!_models.TryGetValue(name, out var versions))
             throw new RequestException(404, $"Servable not found for request: {(version is { } v ? $"Specific({name}, {v})" : $"Latest({name})")}");
-        if (label is not null)
-        {
-            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
-                throw new RequestException(400, $"Unrecognized servable version label: {label}");
-            version = labelled;
-        }
-        if (version is not { } number)
+        if (VersionNamed(versions, version, label) is not { } number)
             return versions.Latest ?? throw new RequestException(404, $"Servable not found for request: Latest({name})");
         return (number is >= 0 and <= int.MaxValue ? versions.Specific((int)number) : null)
             ?? throw new RequestException(404, $"Servable not found for request: Specific({name}, {number})");
@@ -74,14 +68,9 @@ public sealed class ModelRegistry : IDisposable
     internal IReadOnlyList<(int Version, string State, string ErrorCode, string ErrorMessage)> Statuses(string name, long? version, string? label)
     {
         if (!_models.TryGetValue(name, out var versions)) throw new RequestException(404, $"Could not find any versions of model {name}");
-        if (label is not null)
-        {
-            if (!versions.Options.VersionLabels.TryGetValue(label, out int labelled))
-                throw new RequestException(400, $"Unrecognized servable version label: {label}");
-            version = labelled;
-        }
+        var named = VersionNamed(versions, version, label);
         var statuses = versions.Statuses();
-        if (version is not { } number) return statuses;
+        if (named is not { } number) return statuses;
         var one = statuses.Where(s => s.Version == number).ToArray();
         return one.Length > 0 ? one : throw new RequestException(404, $"Could not find version {number} of model {name}");
     }
@@ -91,4 +80,11 @@ public sealed class ModelRegistry : IDisposable
     {
         foreach (var model in _models.Values) model.Dispose();
     }
+
+    /// <summary>The version a request names: its number, the one its label stands for, or null for the latest.</summary>
+    /// <exception cref="RequestException">400 for a label the model does not have (TF Serving's message).</exception>
+    private static long? VersionNamed(ModelVersions versions, long? version, string? label) =>
+        label is null ? version
+        : versions.Options.VersionLabels.TryGetValue(label, out int labelled) ? labelled
+        : throw new RequestException(400, $"Unrecognized servable version label: {label}");
 }

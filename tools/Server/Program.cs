@@ -135,18 +135,12 @@ int batchThreads = Option("--batch-threads") is { } b ? int.Parse(b) : builder.C
 // from many request threads was 5x slower (OpenMP teams oversubscribe the cores).
 Ops.IntraOpThreads = Option("--intra-op-threads") is { } k ? int.Parse(k) : builder.Configuration.GetValue("IntraOpThreads", 1);
 string engineName = Option("--engine") ?? builder.Configuration.GetValue("Engine", "auto")!;
-InferenceEngine? engine = engineName switch
-{
-    "auto" => null,
-    "onnxruntime" => InferenceEngine.OnnxRuntime,
-    "libtorch" => InferenceEngine.LibTorch,
-    _ => null,
-};
 if (engineName is not ("auto" or "onnxruntime" or "libtorch"))
 {
     Console.Error.WriteLine($"error: --engine takes auto, onnxruntime or libtorch, not '{engineName}'");
     return 2;
 }
+InferenceEngine? engine = engineName switch { "onnxruntime" => InferenceEngine.OnnxRuntime, "libtorch" => InferenceEngine.LibTorch, _ => null };
 foreach (var entry in models)
     builder.Services.AddKerasModel(entry.Name, entry.BasePath, options =>
     {
