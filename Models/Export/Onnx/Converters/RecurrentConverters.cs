@@ -12,8 +12,7 @@ internal static class RecurrentOnnx
 {
     public static IReadOnlyList<string> Convert(RecurrentLayer layer, OnnxGraph graph, OnnxCall call)
     {
-        if (layer.Stateful)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
+        RefuseStateful(layer, layer);
         string hint = call.Hint;
         string sequence = call.Input;
         string? mask = MaskOf(layer, call);
@@ -26,7 +25,7 @@ internal static class RecurrentOnnx
         // Initial states, (batch, units) each, are ONNX's initial_h (and initial_c): (directions = 1, batch, units).
         var initial = call.Inputs.Skip(1).Select(state => graph.Add("Unsqueeze", [state, graph.Longs(hint + "/axes", 0)], hint)).ToArray();
         (sequence, var lengths, var runLengths) = Compact(graph, sequence, mask, hint);
-        var x = TimeMajor(graph, sequence, goBackwards: false, hint);
+        var x = TimeMajor(graph, sequence, hint);
         var (w, r, b) = Weights(graph, [layer], hint);
         string[] extra = [runLengths ?? "", .. initial];
         var outputs = Operator(graph, layer, [layer], x, w, r, b, "forward", hint, extra);
@@ -125,7 +124,9 @@ internal static class RecurrentOnnx
     public static IReadOnlyList<string> Convert(Bidirectional layer, OnnxGraph graph, OnnxCall call)
     {
         var (forward, backward) = (layer.Forward, layer.Backward);
-        Check(layer, forward, call);
+        RefuseStateful(layer, forward);
+        if (call.Inputs.Count > 1)
+            throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) is called with initial states; the ONNX export does not write them yet.");
         if (forward.GetType() != backward.GetType() || forward.Units != backward.Units || forward.GoBackwards || !backward.GoBackwards
             || forward.ReturnSequences != backward.ReturnSequences || forward.ReturnState || backward.ReturnState)
             throw new NotSupportedException($"Layer \"{layer.Name}\" (Bidirectional) pairs layers ONNX's bidirectional operator cannot express (different classes, sizes or states).");
@@ -134,7 +135,7 @@ internal static class RecurrentOnnx
         // Kept steps to the front: ONNX's reverse direction then runs over them alone, last to first, as Keras's
         // backward layer runs over the reversed sequence skipping masked steps.
         var (sequence, lengths, runLengths) = Compact(graph, call.Input, mask, hint);
-        var x = TimeMajor(graph, sequence, goBackwards: false, hint);
+        var x = TimeMajor(graph, sequence, hint);
         var (w, r, b) = Weights(graph, [forward, backward], hint);
         var outputs = Operator(graph, layer, [forward, backward], x, w, r, b, "bidirectional", hint, runLengths is null ? null : [runLengths]);
         // (batch, [time,] direction, units), forward first as Keras concatenates.
@@ -166,22 +167,15 @@ internal static class RecurrentOnnx
         };
     }
 
-    private static void Check(Layer layer, RecurrentLayer recurrent, OnnxCall call)
+    /// <summary>A stateful recurrence keeps state between calls, which an ONNX graph cannot.</summary>
+    private static void RefuseStateful(Layer layer, RecurrentLayer recurrent)
     {
-        if (call.Inputs.Count > 1)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is called with initial states; the ONNX export does not write them yet.");
         if (recurrent.Stateful)
             throw new NotSupportedException($"Layer \"{layer.Name}\" ({layer.ClassName}) is stateful; an ONNX graph keeps no state between calls.");
     }
 
-    /// <summary>(batch, time, features) → ONNX's (time, batch, features), reversed in time for go_backwards (Keras returns that order).</summary>
-    private static string TimeMajor(OnnxGraph graph, string x, bool goBackwards, string hint)
-    {
-        var timeMajor = graph.Add("Transpose", [x], hint, ("perm", new long[] { 1, 0, 2 }));
-        return goBackwards
-            ? graph.Add("Slice", [timeMajor, graph.Longs(hint + "/starts", -1), graph.Longs(hint + "/ends", long.MinValue), graph.Longs(hint + "/axes", 0), graph.Longs(hint + "/steps", -1)], hint)
-            : timeMajor;
-    }
+    /// <summary>(batch, time, features) → ONNX's (time, batch, features).</summary>
+    private static string TimeMajor(OnnxGraph graph, string x, string hint) => graph.Add("Transpose", [x], hint, ("perm", new long[] { 1, 0, 2 }));
 
     /// <summary>(directions = 1, batch, units) → (batch, units).</summary>
     private static string LastState(OnnxGraph graph, string state, string hint) => graph.Add("Squeeze", [state, graph.Longs(hint + "/axes", 0)], hint);
