@@ -54,7 +54,7 @@ internal sealed class PredictRequest
         if (hasInstances == hasInputs)
             throw Bad("Request must specify exactly one of \"instances\" (row format) or \"inputs\" (columnar format).");
         var names = model.InputNames;
-        var rowShapes = model.Inputs.Select(i => i.Shape.Slice(1..)).ToArray();
+        var rowShapes = FixedRowShapes(model);
         var dtypes = model.Inputs.Select(i => i.DType).ToArray();
         var limits = LimitsOf(model);
         if (hasInstances)
@@ -101,9 +101,7 @@ internal sealed class PredictRequest
                 Flatten(item, rowShapes[i], dtypes[i], limits[i], names[i], list, count, $"row {count}");
                 count++;
             }
-            if (rows >= 0 && count != rows)
-                throw Bad($"Input \"{names[i]}\" has {count} rows, but \"{names[0]}\" has {rows}: every input needs the same number of rows.");
-            rows = count;
+            rows = SameRows(names, i, count, rows);
             values[i] = list.ToArray();
         }
         return new PredictRequest(false, rows, values);
@@ -120,14 +118,25 @@ internal sealed class PredictRequest
         if (unknown.Length > 0) throw Bad($"{where}: unknown input(s) {string.Join(", ", unknown.Select(m => $"\"{m}\""))}; the model's inputs are {string.Join(", ", names)}.");
     }
 
+    /// <summary>Each input's row shape (the shape after the batch axis), which must be fixed: rows are checked against it.</summary>
+    private static Shape[] FixedRowShapes(Model model) => [.. model.Inputs.Select((input, i) =>
+    {
+        var rowShape = input.Shape.Slice(1..);
+        return rowShape.IsFullyDefined ? rowShape
+            : throw Bad($"input \"{model.InputNames[i]}\" has variable dimensions {rowShape.WithBatch(null)}; the server needs fixed ones.");
+    })];
+
+    /// <summary>The row count every input shares: <paramref name="count"/>, which must equal the earlier inputs' <paramref name="rows"/> (−1 before any).</summary>
+    private static int SameRows(IReadOnlyList<string> names, int input, int count, int rows) =>
+        rows < 0 || count == rows ? count
+            : throw Bad($"Input \"{names[input]}\" has {count} rows, but \"{names[0]}\" has {rows}: every input needs the same number of rows.");
+
     /// <summary>
-    /// Appends row <paramref name="row"/>, of <paramref name="shape"/> (unknown dimensions not allowed in rows), to
-    /// <paramref name="target"/>; integer values must lie in [0, <paramref name="limit"/>) when the input has a limit.
+    /// Appends row <paramref name="row"/>, of the fixed <paramref name="shape"/>, to <paramref name="target"/>; integer
+    /// values must lie in [0, <paramref name="limit"/>) when the input has a limit.
     /// </summary>
     private static void Flatten(JsonElement value, Shape shape, DType dtype, int? limit, string input, List<float> target, int row, string where)
     {
-        if (!shape.IsFullyDefined)
-            throw Bad($"input \"{input}\" has variable dimensions {shape.WithBatch(null)}; the server needs fixed ones.");
         var position = new int[shape.Rank + 1];
         position[0] = row;
         void Walk(JsonElement element, int depth)
@@ -161,24 +170,21 @@ internal sealed class PredictRequest
     {
         var names = model.InputNames;
         CheckNames([.. tensors.Keys], names, "inputs");
+        var rowShapes = FixedRowShapes(model);
         var limits = LimitsOf(model);
         var values = new float[names.Count][];
         int rows = -1;
         for (int i = 0; i < names.Count; i++)
         {
             var tensor = tensors[names[i]];
-            var rowShape = model.Inputs[i].Shape.Slice(1..);
+            var rowShape = rowShapes[i];
             var dtype = model.Inputs[i].DType;
             string where = $"input \"{names[i]}\"";
-            if (!rowShape.IsFullyDefined)
-                throw Bad($"{where} has variable dimensions {rowShape.WithBatch(null)}; the server needs fixed ones.");
             var dims = tensor.TensorShape?.Dim.Select(d => d.Size).ToArray() ?? [];
             if (dims.Length != rowShape.Rank + 1 || dims[0] < 1 || !dims.Skip(1).SequenceEqual(rowShape.Select(d => (long)d!.Value)))
                 throw Bad($"{where} expects a tensor of shape {rowShape.WithBatch(null)} with at least one row, but received shape ({string.Join(", ", dims)}).");
             if (dims[0] > int.MaxValue) throw Bad($"{where} holds {dims[0]} rows.");
-            if (rows >= 0 && dims[0] != rows)
-                throw Bad($"Input \"{names[i]}\" has {dims[0]} rows, but \"{names[0]}\" has {rows}: every input needs the same number of rows.");
-            rows = (int)dims[0];
+            rows = SameRows(names, i, (int)dims[0], rows);
             long count = dims.Aggregate(1L, (p, d) => p * d);
             var given = TensorValues(tensor, where);
             if (given.Count != count && given.Count != 1)

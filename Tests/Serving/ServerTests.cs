@@ -445,6 +445,21 @@ public class ServerTests
         ["aux_input"] = new JsonArray(Extra[r % 3].Select(v => (JsonNode)v).ToArray()),
     }).ToArray()) }.ToJsonString();
 
+    /// <summary>A model whose input leaves a size open (variable-length sequences) is refused per request with a 400 naming the input, as the server needs fixed row shapes.</summary>
+    [Test]
+    public async Task AnInputWithVariableDimensionsIsNamed()
+    {
+        Keras.ClearSession();
+        var steps = Keras.Input(shape: [null, 3], name: "steps");
+        string path = Path.Combine(_folder, "variable.keras");
+        new Model(steps, new LSTM(2).Call(steps)).Save(path);
+        using var factory = Server(model: path);
+        var client = factory.CreateClient();
+        var (code, body) = await Post(client, "twitter", """{"instances": [[[1, 2, 3]]]}""");
+        Assert.That((int)code, Is.EqualTo(400));
+        Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("input \"steps\" has variable dimensions (None, None, 3); the server needs fixed ones."));
+    }
+
     /// <summary>One request cannot hold more rows than the limit: a 413 naming it, before any tensor exists, and the server answers on.</summary>
     [Test]
     public async Task ARequestBeyondTheRowLimitGetsA413()
