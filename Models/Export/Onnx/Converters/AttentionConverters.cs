@@ -98,11 +98,12 @@ internal static class AttentionOnnx
         graph.Add("Where", [graph.Add("Unsqueeze", [mask, graph.Longs(hint + "/axes", axes)], hint), scores, graph.Scalar(hint + "/masked", -1e9)], hint);
 
     /// <summary>The attention output carries the query's mask, the scores none, as <c>ComputeMasks</c>.</summary>
-    public static IReadOnlyList<OnnxMask?> Mask(BaseAttention layer, OnnxGraph graph, OnnxCall call) =>
-        [call.Mask(0), .. call.Argument<bool>("return_attention_scores") ? new OnnxMask?[] { null } : []];
+    public static IReadOnlyList<OnnxMask?> Mask(BaseAttention layer, OnnxGraph graph, OnnxCall call) => QueryMaskOnOutput(call);
 
     /// <summary>The attention output carries the query's mask, the scores none, as <c>ComputeMasks</c>.</summary>
-    public static IReadOnlyList<OnnxMask?> Mask(MultiHeadAttention layer, OnnxGraph graph, OnnxCall call) =>
+    public static IReadOnlyList<OnnxMask?> Mask(MultiHeadAttention layer, OnnxGraph graph, OnnxCall call) => QueryMaskOnOutput(call);
+
+    private static IReadOnlyList<OnnxMask?> QueryMaskOnOutput(OnnxCall call) =>
         [call.Mask(0), .. call.Argument<bool>("return_attention_scores") ? new OnnxMask?[] { null } : []];
 
     private static string Scaled(OnnxGraph graph, Attention layer, string scores, string hint) =>
