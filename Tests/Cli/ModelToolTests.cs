@@ -12,8 +12,7 @@ public class ModelToolTests
     [SetUp]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-cli-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("cli");
     }
 
     [TearDown]

@@ -12,8 +12,7 @@ public class ExampleTests
     public void Setup()
     {
         Keras.ClearSession();
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-examples-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("examples");
     }
 
     [TearDown]

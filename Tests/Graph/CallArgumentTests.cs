@@ -40,8 +40,7 @@ public class CallArgumentTests
     public void FilesKeepTheTrainingArgument(string file)
     {
         var model = TransferModel(training: false);
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-callargs-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("callargs");
         try
         {
             string path = Path.Combine(folder, file);

@@ -152,8 +152,7 @@ public static class LayerTest
     {
         using var expected = model.Predict(data);
         var weights = model.GetWeights();
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-layertest-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("layertest");
         try
         {
             foreach (string file in new[] { "m.keras", "m.h5", "model.json" })

@@ -26,8 +26,7 @@ public class ConsumerProjectTests
     public void AnOutsideApplicationLoadsTheRuntimeWhenBuiltAndWhenPublished()
     {
         string repository = RepositoryRoot();
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-consumer-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("consumer");
         try
         {
             File.WriteAllText(Path.Combine(folder, "Consumer.csproj"), ConsoleProject($"""

@@ -44,7 +44,7 @@ public class PackageConsumptionTests
     {
         string repository = ConsumerProjectTests.RepositoryRoot();
         string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;   // bin/<configuration>/net10.0
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-package-" + Guid.NewGuid().ToString("N")[..8]);
+        _folder = TemporaryFolder.Create("package");
         _feed = Path.Combine(_folder, "feed");
         _version = $"0.1.0-consumer.{DateTime.UtcNow:yyyyMMddHHmmss}";
         var packed = ConsumerProjectTests.Run("dotnet",

@@ -15,8 +15,7 @@ public class AttentionCallArgumentTests
     public void Setup()
     {
         Keras.ClearSession();
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-attention-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("attention");
     }
 
     [TearDown]

@@ -16,8 +16,7 @@ public class ConfigSchemaTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-schema-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("schema");
     }
 
     [TearDown]
@@ -309,8 +308,7 @@ public class CompileConfigTests
             loss: new Dictionary<string, Losses.Loss> { ["a"] = new Losses.BinaryCrossentropy(labelSmoothing: 0.1), ["b"] = new Losses.CategoricalCrossentropy(fromLogits: false) },
             lossWeights: new Dictionary<string, double> { ["a"] = 1.0, ["b"] = 0.25 },
             metrics: new Dictionary<string, string[]> { ["a"] = ["accuracy"], ["b"] = ["categorical_accuracy", "mse"] });
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-compile-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("compile");
         try
         {
             string path = Path.Combine(folder, file);

@@ -19,8 +19,7 @@ public class CorruptFileTests
     [Test]
     public void MutatedFilesFailOnlyWithKerasFormatException()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-fuzz-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("fuzz");
         var random = new Random(20261125);
         int cases = 0, loaded = 0, rejected = 0;
         var slowest = TimeSpan.Zero;

@@ -10,8 +10,7 @@ public class FormatDispatchTests
     [SetUp]
     public void Setup()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-dispatch-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("dispatch");
     }
 
     [TearDown]

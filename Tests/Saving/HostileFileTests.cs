@@ -13,7 +13,7 @@ public class HostileFileTests
     [SetUp]
     public void CreateFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-hostile-" + Guid.NewGuid().ToString("N")[..8]);
+        _folder = TemporaryFolder.Create("hostile");
         Directory.CreateDirectory(Path.Combine(_folder, "model"));
     }
 
@@ -144,8 +144,7 @@ public class AllocationBoundTests
     [Test]
     public void AConfigEditThatAsksForGigabytesIsRefusedBeforeAllocating()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-bound-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("bound");
         try
         {
             var input = Keras.Input(shape: [4]);

@@ -13,8 +13,7 @@ public class RoundTripTests
     public void Setup()
     {
         Keras.ClearSession();
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-roundtrip-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("roundtrip");
     }
 
     [TearDown]

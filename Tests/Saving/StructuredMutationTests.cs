@@ -102,8 +102,7 @@ public class StructuredMutationTests
     [Test]
     public void MutatedConfigsLoadOrFailWithAClearKerasFormatException()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-structured-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("structured");
         var random = new Random(20261201);
         int cases = 0, loaded = 0, rejected = 0;
         var slowest = TimeSpan.Zero;

@@ -16,8 +16,7 @@ public class WeightStreamingTests
     public void Setup()
     {
         Keras.ClearSession();
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-streaming-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("streaming");
     }
 
     [TearDown]

@@ -16,7 +16,7 @@ public class DeploymentTests
     public async Task ThePublishedServerRunsFromACleanDirectory()
     {
         string repository = TfFunctional.Tests.Runtime.ConsumerProjectTests.RepositoryRoot();
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-deploy-" + Guid.NewGuid().ToString("N")[..8]);
+        string folder = TemporaryFolder.Create("deploy");
         string published = Path.Combine(folder, "server");
         string models = Path.Combine(folder, "models", "twitter", "1");
         string elsewhere = Path.Combine(folder, "cwd");

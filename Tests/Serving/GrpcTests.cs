@@ -24,8 +24,7 @@ public class GrpcTests
     [OneTimeSetUp]
     public void MakeModel()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-grpc-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("grpc");
         _twitter = Path.Combine(_folder, "twitter.keras");
         ServerTests.SmallTwitter(seed: 1).Save(_twitter);
     }

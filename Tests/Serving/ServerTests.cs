@@ -19,8 +19,7 @@ public class ServerTests
     [OneTimeSetUp]
     public void MakeModels()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-server-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("server");
         _twitter = Path.Combine(_folder, "twitter.keras");
         SmallTwitter(seed: 1).Save(_twitter);
     }

@@ -20,8 +20,7 @@ public class VersionTests
     [SetUp]
     public void MakeFolder()
     {
-        _folder = Path.Combine(Path.GetTempPath(), "tffunctional-versions-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_folder);
+        _folder = TemporaryFolder.Create("versions");
     }
 
     [TearDown]

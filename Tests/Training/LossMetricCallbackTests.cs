@@ -81,8 +81,7 @@ public class LossMetricCallbackTests
     [Test]
     public void CheckpointsAndCsvLogs()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "tffunctional-callbacks-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
+        string folder = TemporaryFolder.Create("callbacks");
         try
         {
             var (model, x, y) = Regression();
