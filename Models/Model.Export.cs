@@ -25,6 +25,9 @@ public partial class Model
         Interlocked.Exchange(ref _onnxRuntime, engine)?.Dispose();
     }
 
+    /// <summary>The ONNX Runtime engine while <see cref="UseOnnxRuntime"/> is in force.</summary>
+    internal OnnxRuntimeEngine? OnnxRuntime => _onnxRuntime;
+
     /// <summary>Runs <c>Predict</c> through libtorch again (the default).</summary>
     public void UseLibTorch() => Interlocked.Exchange(ref _onnxRuntime, null)?.Dispose();
 

@@ -99,6 +99,40 @@ public partial class Model
         return PredictBatch(x);
     }
 
+    /// <summary>
+    /// Makes input and output tensors once, for <paramref name="batchSize"/> samples, for a loop that predicts again and
+    /// again without passing or allocating anything per call (under <see cref="UseOnnxRuntime"/>, bound to ONNX Runtime once).
+    /// </summary>
+    /// <exception cref="ArgumentException">An input has a dimension besides the batch left open (use Predict for inputs of varying sizes).</exception>
+    public BoundPredictor CreateBoundPredictor(int batchSize = 1)
+    {
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be positive. Received: batchSize={batchSize}");
+        var inputs = new List<Tensor>();
+        try
+        {
+            foreach (var input in _inputs)
+            {
+                var dims = input.Shape.WithoutBatch();
+                if (!dims.IsFullyDefined)
+                    throw new ArgumentException(
+                        $"Input '{input.Layer.Name}' of model \"{Name}\" has shape {input.Shape}: a bound predictor needs every dimension " +
+                        "but the batch fixed. Use Predict for inputs of varying sizes.");
+                inputs.Add(Ops.HostZeros(dims.WithBatch(batchSize).Dims.Select(d => d!.Value).ToArray(), input.DType));
+            }
+            // One run on zeros gives every output's size (and warms the graph up).
+            var outputs = PredictOnBatchOutputs(inputs);
+            var hostOutputs = outputs.Select(Ops.HostCopy).ToArray();
+            foreach (var output in outputs) output.Dispose();
+            return new BoundPredictor(this, [.. inputs], hostOutputs);
+        }
+        catch
+        {
+            foreach (var tensor in inputs) tensor.Dispose();
+            throw;
+        }
+    }
+
     private IReadOnlyList<Tensor> PredictBatch(IReadOnlyList<Tensor> x)
     {
         using var noGrad = Ops.NoGrad();

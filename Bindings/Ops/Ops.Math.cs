@@ -107,6 +107,12 @@ public static partial class Ops
     /// <summary>A copy with its own memory.</summary>
     public static Tensor Copy(Tensor x) => Wrap(x.Native.clone());
 
+    /// <summary>A contiguous copy in host memory.</summary>
+    internal static Tensor HostCopy(Tensor x) => Wrap(x.Native.to(torch.CPU, copy: true).contiguous());
+
+    /// <summary>Writes <paramref name="source"/>'s values into <paramref name="destination"/> (same shape, any device).</summary>
+    internal static void CopyInto(Tensor destination, Tensor source) => destination.Native.copy_(source.Native);
+
     /// <summary><c>x · weightᵀ + bias</c> for a weight stored (out, in), as the runtime keeps recurrent and large Dense kernels.</summary>
     public static Tensor LinearTransposed(Tensor x, Tensor weight, Tensor? bias) =>
         Wrap(torch.nn.functional.linear(x.Native, weight.Native, bias?.Native));

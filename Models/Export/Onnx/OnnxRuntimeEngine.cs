@@ -16,6 +16,10 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private readonly ReaderWriterLockSlim _lock = new();
     private InferenceSession? _session;
     private volatile bool _stale = true;
+    private bool _disposed;
+
+    /// <summary>The live bindings of fixed tensors (guarded by the write side of <see cref="_lock"/>).</summary>
+    private readonly HashSet<OnnxRuntimeBinding> _bindings = [];
 
     /// <summary>Each output's sizes after the batch axis (null when the model leaves one open) and its element type.</summary>
     private readonly long[]?[] _outputDims;
@@ -42,7 +46,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         _lock.EnterWriteLock();
         try
         {
-            if (!_stale) return;
+            if (!_stale || _disposed) return;
             var options = new SessionOptions
             {
                 IntraOpNumThreads = _threads,
@@ -51,6 +55,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
             var fresh = new InferenceSession(OnnxExport.ToBytes(_model), options);
+            foreach (var binding in _bindings) binding.Unbind();
             _session?.Dispose();
             _session = fresh;
             _stale = false;
@@ -77,7 +82,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         _lock.EnterReadLock();
         try
         {
-            var session = _session!;
+            if (_session is not { } session) return null;   // disposed: the model switched engines while this call began
             for (int i = 0; i < inputs.Count; i++)
             {
                 var input = HostContiguous(inputs[i]);
@@ -102,6 +107,63 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         {
             _lock.ExitReadLock();
             foreach (var value in inputValues.Concat(outputValues)) value?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Binds fixed input and output tensors (contiguous, in host memory, in the model's dtypes and these shapes) for
+    /// runs that pass nothing per call; the caller keeps the tensors alive until it disposes the binding.
+    /// </summary>
+    public OnnxRuntimeBinding Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs)
+    {
+        var binding = new OnnxRuntimeBinding(this,
+            inputs.Select(t => Bind(t, t.Native.shape)).ToArray(), outputs.Select(t => Bind(t, t.Native.shape)).ToArray());
+        _lock.EnterWriteLock();
+        try
+        {
+            _bindings.Add(binding);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+        return binding;
+    }
+
+    /// <summary>Runs the model on a binding's tensors; false when ONNX Runtime refuses them or the engine is disposed.</summary>
+    public bool TryRun(OnnxRuntimeBinding binding)
+    {
+        Refresh();
+        _lock.EnterReadLock();
+        try
+        {
+            if (_session is not { } session) return false;
+            if (binding.Session != session) binding.BindTo(session);
+            session.RunWithBinding(_runOptions, binding.Binding!);
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Forgets a binding being disposed, dropping its session binding first.</summary>
+    public void Release(OnnxRuntimeBinding binding)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _bindings.Remove(binding);
+            binding.Unbind();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
@@ -149,9 +211,11 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         _lock.EnterWriteLock();
         try
         {
+            if (_disposed) return;
+            _disposed = true;
+            foreach (var binding in _bindings) binding.Unbind();
             _session?.Dispose();
             _session = null;
-            _stale = true;
             _runOptions.Dispose();
         }
         finally
