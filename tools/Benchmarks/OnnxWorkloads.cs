@@ -140,10 +140,10 @@ internal static class OnnxWorkloads
                 "direct", direct, repetitions, warmup: 20, inner: inner);
             var (torchTime, direct2) = Timing.Interleaved("libtorch", () => { foreach (var t in libtorch.PredictOutputs(data, batchSize: batch)) t.Dispose(); },
                 "direct", direct, repetitions, warmup: 20, inner: inner);
-            var (bound, direct3) = Timing.Interleaved("bound", predictor.Run, "direct", direct, repetitions, warmup: 20, inner: inner);
+            var (boundRun, direct3) = Timing.Interleaved("bound", predictor.Run, "direct", direct, repetitions, warmup: 20, inner: inner);
             double directMs = (direct1.MedianMs + direct2.MedianMs + direct3.MedianMs) / 3;
             Console.WriteLine($"| {c.Name} | {(contended ? "one core busy" : "idle")} | {threads} | {batch} | {torchTime.MedianMs:F4} | {ours.MedianMs:F4} | " +
-                              $"{bound.MedianMs:F4} | {directMs:F4} | {ours.MedianMs / direct1.MedianMs:F3} | {bound.MedianMs / direct3.MedianMs:F3} | " +
+                              $"{boundRun.MedianMs:F4} | {directMs:F4} | {ours.MedianMs / direct1.MedianMs:F3} | {boundRun.MedianMs / direct3.MedianMs:F3} | " +
                               $"{torchTime.MedianMs / direct2.MedianMs:F3} |");
         }
         finally
