@@ -44,6 +44,20 @@ public static partial class Ops
     /// <summary>Softmax along <paramref name="axis"/>.</summary>
     public static Tensor Softmax(Tensor x, int axis = -1) => Wrap(torch.softmax(x.Native, axis));
 
+    /// <summary>
+    /// Softmax along <paramref name="axis"/> over the entries <paramref name="keep"/> (bool, broadcastable to
+    /// <paramref name="x"/>) keeps, as Keras's Softmax layer under a mask: the others count as <paramref name="fill"/>
+    /// (a large negative number) and come out as 0, so an axis with nothing kept is all zeros.
+    /// </summary>
+    public static Tensor MaskedSoftmax(Tensor x, Tensor keep, int axis, double fill)
+    {
+        using var dropped = keep.Native.logical_not();
+        using Scalar low = fill, zero = 0.0;
+        using var filled = x.Native.masked_fill(dropped, low);
+        using var weights = torch.softmax(filled, axis);
+        return Wrap(weights.masked_fill(dropped, zero));
+    }
+
     /// <summary>Log-softmax along <paramref name="axis"/>.</summary>
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => Wrap(x.Native.log_softmax(axis));
 

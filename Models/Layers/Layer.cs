@@ -536,7 +536,7 @@ public abstract class Layer : IDisposable
     protected virtual IReadOnlyList<Shape> ComputeOutputShapes(IReadOnlyList<Shape> inputShapes, IReadOnlyDictionary<string, object> arguments) =>
         ComputeOutputShapes(inputShapes);
 
-    /// <summary>Keras's masks: one per input, each the input's shape without its feature axis.</summary>
+    /// <summary>Keras's masks: one per input, each of a shape the layer takes (<see cref="MaskShapeProblem"/>).</summary>
     private void CheckMasks(IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor?> masks)
     {
         if (masks.Count != inputs.Count)
@@ -544,10 +544,21 @@ public abstract class Layer : IDisposable
         for (int i = 0; i < masks.Count; i++)
         {
             if (masks[i] is not { } mask) continue;
-            var expected = inputs[i].Shape.Slice(..^1);
-            if (!Model.Compatible(expected, mask.Shape))
-                throw new ArgumentException($"Layer \"{Name}\": the mask of input {i} has shape {mask.Shape}, but input {i} of shape {inputs[i].Shape} takes a mask of shape {expected}.");
+            if (MaskShapeProblem(i, inputs[i].Shape, mask.Shape) is { } problem)
+                throw new ArgumentException($"Layer \"{Name}\": {problem}");
         }
+    }
+
+    /// <summary>
+    /// Why a mask of <paramref name="maskShape"/> cannot go with input <paramref name="index"/> of
+    /// <paramref name="inputShape"/> (null when it can): by default a mask has the input's shape without its feature
+    /// axis; a layer that broadcasts its mask against its inputs (Softmax) takes other shapes.
+    /// </summary>
+    protected virtual string? MaskShapeProblem(int index, Shape inputShape, Shape maskShape)
+    {
+        var expected = inputShape.Slice(..^1);
+        return Model.Compatible(expected, maskShape) ? null
+            : $"the mask of input {index} has shape {maskShape}, but input {index} of shape {inputShape} takes a mask of shape {expected}.";
     }
 
     /// <summary>Adds the node index to a shape error that names this layer; errors in Keras's own words pass unchanged.</summary>

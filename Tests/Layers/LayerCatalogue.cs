@@ -63,7 +63,7 @@ public static class LayerCatalogue
         Row("ReLU", [4], [4], () => new ReLU(maxValue: 0.5)) with { Masking = true },
         Row("ELU", [4], [4], () => new ELU(0.5)) with { Masking = true },
         Row("ThresholdedReLU", [4], [4], () => new ThresholdedReLU(0.2)) with { Masking = true },
-        Row("Softmax", [4], [4], () => new Softmax()) with { Masking = true },
+        Row("Softmax", [4], [4], () => new Softmax()) with { Masking = true, MaskBroadcastsToInputs = true },
         // Regularization
         Row("Dropout", [4], [4], () => new Dropout(0.3)) with { Masking = true },
         Row("GaussianNoise", [4], [4], () => new GaussianNoise(0.1)) with { Masking = true },

@@ -98,7 +98,7 @@ public static class LayerTest
         Keras.ClearSession();
         var layer = row.Make();
         Assert.That(layer.SupportsMasking, Is.EqualTo(row.Masking), "supports masking");
-        if (row.DType != DType.Float32) return;
+        if (row.DType != DType.Float32 || row.MaskBroadcastsToInputs) return;
         var inputs = row.InputShapes.Select((s, i) => Keras.Input(shape: s, name: $"in_{i}")).ToArray();
         var masked = inputs.Select(i => new Masking(0).Call(i)).ToArray();
         var probe = new MaskProbe();

@@ -19,6 +19,12 @@ public sealed record LayerTestCase(string Name, Func<Layer> Make, int?[][] Input
     /// <summary>Whether the layer takes a mask (passes it on or consumes it), as Keras's <c>supports_masking</c>.</summary>
     public bool Masking { get; init; }
 
+    /// <summary>
+    /// The layer applies a mask broadcast against its inputs, as Keras's Softmax: the mask Masking passes on (the input's
+    /// shape without its feature axis) broadcasts only where sizes happen to line up, so the layer's own tests cover it.
+    /// </summary>
+    public bool MaskBroadcastsToInputs { get; init; }
+
     /// <summary>An input shape of the wrong rank that Keras refuses through the layer's input spec; null when every rank is taken.</summary>
     public int?[]? WrongRank { get; init; }
 

@@ -97,14 +97,22 @@ internal static class ThresholdedReLUOnnx
         [graph.Add("ThresholdedRelu", [call.Input], call.Hint, ("alpha", (float)layer.Theta))];
 }
 
-/// <summary><see cref="Softmax"/>.</summary>
+/// <summary>
+/// <see cref="Softmax"/>; under a mask, as Predict: masked entries count as a large negative number and come out as 0
+/// (ONNX's Where broadcasts the mask as Keras does).
+/// </summary>
 internal static class SoftmaxOnnx
 {
     public static IReadOnlyList<string> Convert(Softmax layer, OnnxGraph graph, OnnxCall call)
     {
-        if (call.Inputs.Count > 1 || call.AnyMask)
-            throw new NotSupportedException($"Layer \"{layer.Name}\" (Softmax) is called with a mask; the ONNX export does not express masked softmax.");
-        return [graph.Add("Softmax", [call.Input], call.Hint, ("axis", layer.Axis))];
+        if (!call.AnyMask) return [graph.Add("Softmax", [call.Input], call.Hint, ("axis", layer.Axis))];
+        var mask = call.MaskValue(0) ?? throw new NotSupportedException(
+            $"Layer \"{layer.Name}\" (Softmax) normalizes under a mask the ONNX export does not compute.");
+        string hint = call.Hint;
+        string Fill(string name, double value) => graph.Add("CastLike", [graph.Scalar($"{hint}/{name}", value), call.Input], hint);
+        var filled = graph.Add("Where", [mask, call.Input, Fill("masked", Softmax.LargeNegative(call.InputDTypes[0]))], hint);
+        var weights = graph.Add("Softmax", [filled], hint, ("axis", layer.Axis));
+        return [graph.Add("Where", [mask, weights, Fill("zero", 0)], hint)];
     }
 }
 
