@@ -142,10 +142,11 @@ public static partial class Ops
 
     /// <summary>
     /// Batch normalization with Keras's rules over every axis but <paramref name="axis"/>: in training the batch mean and
-    /// biased variance normalize, and the moving statistics become <c>moving·momentum + batch·(1 − momentum)</c>.
+    /// biased variance normalize (over the positions <paramref name="mask"/> keeps, when given), and the moving statistics
+    /// become <c>moving·momentum + batch·(1 − momentum)</c>.
     /// </summary>
     public static Tensor BatchNormalization(Tensor x, Variable movingMean, Variable movingVariance, Tensor? gamma, Tensor? beta,
-        int axis, double momentum, double epsilon, bool training)
+        int axis, double momentum, double epsilon, bool training, Tensor? mask = null)
     {
         var input = x.Native;
         int rank = (int)input.dim();
@@ -156,8 +157,7 @@ public static partial class Ops
         TorchTensor mean, variance;
         if (training)
         {
-            mean = input.mean(reduce, keepdim: true);
-            variance = input.sub(mean).square().mean(reduce, keepdim: true);
+            (mean, variance) = Moments(input, mask?.Native, reduce);
             using (torch.no_grad())
             {
                 movingMean.Native.mul_(momentumValue).add_(mean.detach().reshape(movingMean.Native.shape), oneMinusMomentum);
@@ -173,6 +173,25 @@ public static partial class Ops
         if (gamma is not null) y = y * gamma.Native.reshape(shape);
         if (beta is not null) y = y.add(beta.Native.reshape(shape), One);
         return Wrap(y);
+    }
+
+    /// <summary>
+    /// The batch mean and biased variance over <paramref name="reduce"/>; under a mask, Keras's masked moments: the mask
+    /// (the input's shape without its last axis) spreads over the last axis and only kept positions count (Keras's
+    /// backend epsilon keeps an all-masked batch finite).
+    /// </summary>
+    private static (TorchTensor Mean, TorchTensor Variance) Moments(TorchTensor input, TorchTensor? mask, long[] reduce)
+    {
+        if (mask is null)
+        {
+            var batchMean = input.mean(reduce, keepdim: true);
+            return (batchMean, input.sub(batchMean).square().mean(reduce, keepdim: true));
+        }
+        using Scalar backendEpsilon = 1e-7;
+        var keep = mask.unsqueeze(-1).expand_as(input).to_type(input.dtype);
+        var count = keep.sum(reduce, keepdim: true).add(backendEpsilon, One);
+        var mean = input.mul(keep).sum(reduce, keepdim: true).div(count);
+        return (mean, input.sub(mean).mul(keep).square().sum(reduce, keepdim: true).div(count));
     }
 
     /// <summary>Layer normalization over <paramref name="axes"/>: biased variance, epsilon inside the root, then gamma and beta.</summary>

@@ -27,6 +27,35 @@ public class WrapperAndNormalizationTests
         Assert.That(bn.TrainableWeights, Has.Count.EqualTo(2));
     }
 
+    /// <summary>
+    /// Under a mask, training statistics count the kept positions only (Keras 3's masked moments), and every position,
+    /// masked or not, is normalized by them. By hand: the kept steps hold 1, 3, 5, 7, 9 (mean 5, biased variance 8) and
+    /// 10, 20, 30, 40, 50 (mean 30, variance 200); the masked step (zeros) would pull both down if it counted.
+    /// </summary>
+    [Test]
+    public void BatchNormalizationTrainsOnTheKeptPositionsOnly()
+    {
+        var input = Keras.Input(shape: [3, 2]);
+        var bn = new BatchNormalization(name: "bn");
+        using var model = new Model(input, bn.Call(new Masking(0).Call(input)));
+        using var x = Tensor.From(new float[] { 1, 10, 3, 20, 5, 30, 7, 40, 0, 0, 9, 50 }, 2, 3, 2);
+        using var y = model.Call(x, training: true);
+        double eps = 1e-3, kept = 5 + 1e-7;
+        double mean0 = 25 / kept, mean1 = 150 / kept;
+        double variance0 = new[] { 1, 3, 5, 7, 9 }.Sum(v => (v - mean0) * (v - mean0)) / kept;
+        double variance1 = new[] { 10, 20, 30, 40, 50 }.Sum(v => (v - mean1) * (v - mean1)) / kept;
+        float[] values = [1, 10, 3, 20, 5, 30, 7, 40, 0, 0, 9, 50];
+        var expected = values.Select((v, i) => i % 2 == 0 ? (v - mean0) / Math.Sqrt(variance0 + eps) : (v - mean1) / Math.Sqrt(variance1 + eps));
+        Assert.That(y.ToArray<float>(), Is.EqualTo(expected).Within(1e-5));
+        var weights = bn.GetWeights();
+        Assert.That((float[])weights[2], Is.EqualTo(new[] { 0.01 * mean0, 0.01 * mean1 }).Within(1e-6), "moving mean from the kept positions");
+        Assert.That((float[])weights[3], Is.EqualTo(new[] { 0.99 + 0.01 * variance0, 0.99 + 0.01 * variance1 }).Within(1e-5));
+
+        // Inference is untouched by the mask: the moving statistics normalize every position.
+        using var z = model.Call(x);
+        Assert.That(z.ToArray<float>()[0], Is.EqualTo((1 - 0.01 * mean0) / Math.Sqrt(0.99 + 0.01 * variance0 + eps)).Within(1e-5));
+    }
+
     [Test]
     public void FrozenBatchNormalizationRunsInInferenceMode()
     {

@@ -8,7 +8,8 @@ namespace TfFunctional.Layers;
 /// <summary>
 /// Batch normalization with Keras's rules (not libtorch's): momentum 0.99 is the weight of the old moving value,
 /// epsilon 1e-3, the moving variance comes from the biased batch variance, and a frozen layer
-/// (<c>Trainable = false</c>) runs in inference mode even while training.
+/// (<c>Trainable = false</c>) runs in inference mode even while training; under a mask, training statistics count the
+/// kept positions only, as Keras 3.
 /// </summary>
 public sealed class BatchNormalization : NormalizationLayer
 {
@@ -53,7 +54,7 @@ public sealed class BatchNormalization : NormalizationLayer
     /// <inheritdoc />
     protected override Tensor CallCore(Tensor inputs, CallContext context) =>
         Ops.BatchNormalization(inputs, _movingMean!, _movingVariance!, _gamma?.Value, _beta?.Value, Axis, Momentum, Epsilon,
-            training: context.Training && Trainable);
+            training: context.Training && Trainable, mask: context.Mask);
 
     /// <inheritdoc />
     public override LayerConfig GetConfig() => WithPenalties(WithCenterAndScale(base.GetConfig()
