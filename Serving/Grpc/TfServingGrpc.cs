@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed class PredictionGrpcService(ModelRegistry registry, ILoggerFacto
     public override Task<PredictResponse> Predict(GrpcPredictRequest request, ServerCallContext context) =>
         GrpcCalls.Guard(request.ModelSpec?.Name ?? "", loggers, async () =>
         {
+            var clock = Stopwatch.StartNew();
             var served = GrpcCalls.Resolve(registry, request.ModelSpec);
             ServingMetrics.Requests.WithLabels(served.Name).Inc();
             var model = served.Model;
@@ -27,6 +29,7 @@ internal sealed class PredictionGrpcService(ModelRegistry registry, ILoggerFacto
             var parsed = RestRequest.FromTensors(request.Inputs, model);
             served.CheckRows(parsed.Rows);
             var outputs = await served.Batcher.PredictAsync(parsed.Inputs, parsed.Rows, model);
+            ServingMetrics.Latency.WithLabels(served.Name).Observe(clock.Elapsed.TotalSeconds);   // as REST: parsed, checked and predicted
             var response = new PredictResponse { ModelSpec = GrpcCalls.Spec(served) };
             foreach (var output in outputs)
             {

@@ -68,6 +68,11 @@ public class GrpcTests
         return request;
     }
 
+    /// <summary>How many requests the latency histogram has observed for the twitter model.</summary>
+    private static double ObservedLatencies(string metrics) => metrics.Split('\n')
+        .Where(line => line.StartsWith("tffunctional_request_duration_seconds_count{model=\"twitter\"}", StringComparison.Ordinal))
+        .Select(line => double.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)).SingleOrDefault();
+
     [Test]
     public async Task GrpcPredictEqualsRestPredictEqualsPredict()
     {
@@ -75,6 +80,8 @@ public class GrpcTests
         using var channel = Channel(factory);
         var client = new PredictionService.PredictionServiceClient(channel);
         var expected = ServerTests.Expected(_twitter, InferenceEngine.LibTorch);
+        var http = factory.CreateClient();
+        double observedBefore = ObservedLatencies(await http.GetStringAsync("/metrics"));
         foreach (bool raw in new[] { false, true })
         {
             var response = await client.PredictAsync(Request(rawTokens: raw));
@@ -87,8 +94,8 @@ public class GrpcTests
             Assert.That(main.FloatVal, Is.EqualTo(expected.Select(e => e.Main)), $"main_output (tokens {(raw ? "as tensor_content" : "as int_val")})");
             Assert.That(response.Outputs["aux_output"].FloatVal, Is.EqualTo(expected.Select(e => e.Aux)));
         }
+        Assert.That(ObservedLatencies(await http.GetStringAsync("/metrics")), Is.EqualTo(observedBefore + 2), "each gRPC Predict is in the latency histogram, as REST's");
         // The same rows over REST, column form.
-        var http = factory.CreateClient();
         string columns = new JsonObject { ["inputs"] = new JsonObject
         {
             ["main_input"] = new JsonArray([.. ServerTests.Tokens.Select(t => (JsonNode)new JsonArray([.. t.Select(v => (JsonNode)v)]))]),
