@@ -25,6 +25,7 @@ public sealed class BoundPredictor : IDisposable
     private OnnxRuntimeEngine? _boundEngine;
     private OnnxRuntimeBinding? _binding;
     private bool _disposed;
+    private int _running;
 
     internal BoundPredictor(Model model, Tensor[] inputs, Tensor[] outputs)
     {
@@ -71,6 +72,21 @@ public sealed class BoundPredictor : IDisposable
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // ONNX Runtime's binding must not run twice at once: a second thread is refused, never let through to native code.
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+            throw new InvalidOperationException($"A bound predictor of model \"{_model.Name}\" runs one call at a time: make one per thread.");
+        try
+        {
+            RunOnce();
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private void RunOnce()
+    {
         if (_model.OnnxRuntime is { } engine)
         {
             if (engine != _boundEngine)

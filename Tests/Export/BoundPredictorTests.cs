@@ -136,6 +136,45 @@ public class BoundPredictorTests
         Assert.DoesNotThrow(() => predictor.Run(), "the predictor works again with good ids");
     }
 
+    /// <summary>Holds a call until released (once armed), so that a test can hold a run in the middle.</summary>
+    private sealed class Gate : Layer
+    {
+        public readonly ManualResetEventSlim Entered = new();
+        public readonly ManualResetEventSlim Released = new();
+        public volatile bool Armed;
+
+        protected override Tensor CallCore(Tensor inputs, CallContext context)
+        {
+            if (Armed)
+            {
+                Entered.Set();
+                Released.Wait();
+            }
+            return Ops.Multiply(inputs, 2.0);
+        }
+    }
+
+    [Test]
+    public void ASecondThreadIsRefusedWhileARunIsUnderway()
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [2]);
+        var gate = new Gate();
+        using var model = new Model(input, gate.Call(input));
+        using var predictor = model.CreateBoundPredictor();
+        predictor.SetInput(0, new[] { 1f, -3 });
+        gate.Armed = true;
+        var first = Task.Run(predictor.Run);
+        Assert.That(gate.Entered.Wait(TimeSpan.FromSeconds(30)), "the first run reached the gate");
+        gate.Armed = false;   // a second run let through would pass the gate and finish, failing the assertion below
+        var error = Assert.Throws<InvalidOperationException>(() => predictor.Run());
+        Assert.That(error!.Message, Is.EqualTo($"A bound predictor of model \"{model.Name}\" runs one call at a time: make one per thread."));
+        gate.Released.Set();
+        first.Wait();
+        Assert.That(predictor.Output<float>(0).ToArray(), Is.EqualTo(new[] { 2f, -6 }), "the first run finished");
+        Assert.DoesNotThrow(predictor.Run, "a run after it is let through");
+    }
+
     [Test]
     public void AnOpenDimensionIsRefusedAndADisposedPredictorSaysSo()
     {
