@@ -51,7 +51,7 @@ public class VersionTests
             builder.UseSetting(settingKey, settingValue);
         });
 
-    private static float Main(JsonNode body) => body["predictions"]![0]!["main_output"]![0]!.GetValue<float>();
+    private static float MainOutput(JsonNode body) => body["predictions"]![0]!["main_output"]![0]!.GetValue<float>();
 
     private static async Task<(HttpStatusCode Status, JsonNode Body)> Get(HttpClient client, string path)
     {
@@ -90,7 +90,7 @@ public class VersionTests
             {
                 var (code, answer) = await ServerTests.Post(client, "twitter", ServerTests.RowBody(1));
                 Assert.That(code, Is.EqualTo(HttpStatusCode.OK), answer.ToJsonString());
-                float main = Main(answer);
+                float main = MainOutput(answer);
                 Assert.That(main, Is.EqualTo(one).Within(1e-6f).Or.EqualTo(two).Within(1e-6f));
                 Interlocked.Increment(ref answered);
                 if (Math.Abs(main - two) < 1e-6f) Interlocked.Increment(ref fromTwo);
@@ -106,13 +106,13 @@ public class VersionTests
         TestContext.Out.WriteLine($"{answered} requests answered while version 2 was picked up, none failed");
 
         // Latest(1): version 1 is no longer served; version 2 is, by number too.
-        Assert.That((await ServerTests.Post(client, "twitter", ServerTests.RowBody(1))).Body is var latest && Main(latest) == two);
+        Assert.That((await ServerTests.Post(client, "twitter", ServerTests.RowBody(1))).Body is var latest && MainOutput(latest) == two);
         var (oneStatus, oneBody) = await PostTo(client, "/v1/models/twitter/versions/1:predict", ServerTests.RowBody(1));
         Assert.That(oneStatus, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(oneBody["error"]!.GetValue<string>(), Is.EqualTo("Servable not found for request: Specific(twitter, 1)"));
         var (twoStatus, twoBody) = await PostTo(client, "/v1/models/twitter/versions/2:predict", ServerTests.RowBody(1));
         Assert.That(twoStatus, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(Main(twoBody), Is.EqualTo(two).Within(1e-6f));
+        Assert.That(MainOutput(twoBody), Is.EqualTo(two).Within(1e-6f));
 
         // A broken version 3: reported in the status, version 2 keeps serving.
         WriteVersion(basePath, 3, broken: true);
@@ -128,7 +128,7 @@ public class VersionTests
         Assert.That(versions[0]!["state"]!.GetValue<string>(), Is.EqualTo("END"));
         Assert.That(versions[0]!["status"]!["error_message"]!.GetValue<string>(), Does.Contain("model.keras"));
         Assert.That(versions[1]!["state"]!.GetValue<string>(), Is.EqualTo("AVAILABLE"));
-        Assert.That(Main((await ServerTests.Post(client, "twitter", ServerTests.RowBody(1))).Body), Is.EqualTo(two).Within(1e-6f));
+        Assert.That(MainOutput((await ServerTests.Post(client, "twitter", ServerTests.RowBody(1))).Body), Is.EqualTo(two).Within(1e-6f));
         var (metadataStatus, metadata) = await Get(client, "/v1/models/twitter/versions/2/metadata");
         Assert.That(metadataStatus, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(metadata["model_spec"]!["version"]!.GetValue<string>(), Is.EqualTo("2"));
@@ -172,7 +172,7 @@ public class VersionTests
         {
             var (code, answer) = await PostTo(client, $"/v1/models/twitter{route}:predict", ServerTests.RowBody(0));
             Assert.That(code, Is.EqualTo(HttpStatusCode.OK), route);
-            Assert.That(Main(answer), Is.EqualTo(ServerTests.Expected(paths[version - 1], InferenceEngine.LibTorch, 0)[0].Main).Within(1e-6f), route);
+            Assert.That(MainOutput(answer), Is.EqualTo(ServerTests.Expected(paths[version - 1], InferenceEngine.LibTorch, 0)[0].Main).Within(1e-6f), route);
         }
         var (labelStatus, labelBody) = await PostTo(client, "/v1/models/twitter/labels/nightly:predict", ServerTests.RowBody(0));
         Assert.That(labelStatus, Is.EqualTo(HttpStatusCode.BadRequest));
