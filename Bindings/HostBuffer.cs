@@ -25,4 +25,7 @@ internal readonly struct HostBuffer
 
     /// <summary>The elements in place (the caller has checked that <typeparamref name="T"/> is <see cref="DType"/>'s element type).</summary>
     public unsafe Span<T> As<T>() where T : unmanaged => new((void*)_address, Length);
+
+    /// <summary>The memory in place, as bytes.</summary>
+    public unsafe ReadOnlySpan<byte> Bytes => new((void*)_address, Length * DType.ByteSize());
 }

@@ -107,6 +107,10 @@ public static partial class Ops
     /// <summary>A copy with its own memory.</summary>
     public static Tensor Copy(Tensor x) => Wrap(x.Native.clone());
 
+    /// <summary>The tensor itself when its values are contiguous in host memory, else such a copy.</summary>
+    internal static Tensor HostContiguous(Tensor x) =>
+        x.Native.device_type == DeviceType.CPU && x.Native.is_contiguous() ? x : Wrap(x.Native.cpu().contiguous());
+
     /// <summary>A contiguous copy in host memory.</summary>
     internal static Tensor HostCopy(Tensor x) => Wrap(x.Native.to(torch.CPU, copy: true).contiguous());
 

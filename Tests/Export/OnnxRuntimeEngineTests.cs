@@ -72,6 +72,25 @@ public class OnnxRuntimeEngineTests
         Assert.That(good.Shape, Is.EqualTo(new Shape(1, 4, 3)));
     }
 
+    /// <summary>
+    /// The session holds no copy of an Embedding's table: it reads the variable's own memory. Shown by changing the table
+    /// in place behind the engine's back (no stale mark, so no new export): ONNX Runtime's answer moves with it.
+    /// </summary>
+    [Test]
+    public void TheSessionReadsAnEmbeddingTableInPlace()
+    {
+        Keras.ClearSession();
+        var ids = Keras.Input(shape: [3], dtype: "int32");
+        var embedding = new Embedding(5, 2, name: "table");
+        using var model = new Model(ids, embedding.Call(ids));
+        model.UseOnnxRuntime();
+        var input = new int[,] { { 0, 4, 2 } };
+        using var before = model.Predict(input);
+        using (TorchSharp.torch.no_grad()) embedding.Weights[0].Value.Native.add_(1.0);
+        using var after = model.Predict(input);
+        Assert.That(after.ToArray<float>(), Is.EqualTo(before.ToArray<float>().Select(v => v + 1)).Within(1e-6f));
+    }
+
     [Test]
     public void ConcurrentPredictsAgree()
     {

@@ -77,7 +77,10 @@ public static class OnnxExport
 
     /// <summary>The model as a serialized ONNX <c>ModelProto</c>.</summary>
     /// <exception cref="NotSupportedException">A layer cannot be exported; the message names it and says why.</exception>
-    public static byte[] ToBytes(Model model)
+    public static byte[] ToBytes(Model model) => Build(model).Proto.ToByteArray();
+
+    /// <summary>The model's ONNX message and the graph it was written into (which knows the initializers that are variables as kept).</summary>
+    internal static (ModelProto Proto, OnnxGraph Graph) Build(Model model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = new OnnxGraph();
@@ -108,7 +111,7 @@ public static class OnnxExport
             Graph = graph.Proto,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        return proto.ToByteArray();
+        return (proto, graph);
     }
 
     private static ValueInfoProto ValueInfo(string name, Shape shape, DType dtype)

@@ -92,19 +92,31 @@ public sealed class OnnxGraph
         return tensor.Name;
     }
 
+    /// <summary>
+    /// The initializers that hold a variable's value exactly as the variable keeps it (float32, Keras layout): an engine
+    /// running the export in this process may hand ONNX Runtime the variable's own memory for them instead of a copy.
+    /// </summary>
+    internal List<(string Name, Variable Variable)> VariableInitializers { get; } = [];
+
     /// <summary>A weight as a float32 constant in Keras's layout.</summary>
     public string Weight(Variable variable, string? hint = null)
     {
         using var scope = Ops.NewScope();
-        return Constant(hint ?? variable.Path, variable.KerasValue);
+        string name = Constant(hint ?? variable.Path, variable.KerasValue);
+        if (variable.StorageAxes is null && variable.DType == DType.Float32) VariableInitializers.Add((name, variable));
+        return name;
     }
 
     /// <summary>A float32 constant holding <paramref name="value"/> (a weight rearranged with <see cref="Ops"/>: ONNX's kernel layouts).</summary>
     public string Constant(string hint, Tensor value)
     {
         using var scope = Ops.NewScope();
-        var values = Ops.Cast(value, DType.Float32).ToArray<float>();
-        return Constant(hint, values, value.Shape.Select(d => (long)d!.Value).ToArray());
+        // Copied once, from the tensor's memory into the message (no managed array between).
+        var buffer = new HostBuffer(Ops.HostContiguous(Ops.Cast(value, DType.Float32)));
+        var tensor = new TensorProto { Name = Unique(hint), DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(buffer.Bytes) };
+        tensor.Dims.AddRange(value.Shape.Select(d => (long)d!.Value));
+        Proto.Initializer.Add(tensor);
+        return tensor.Name;
     }
 
     private static AttributeProto Attribute(string name, object value)

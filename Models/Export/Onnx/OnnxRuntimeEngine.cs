@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;
@@ -15,6 +16,9 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     private readonly int _threads;
     private readonly ReaderWriterLockSlim _lock = new();
     private InferenceSession? _session;
+
+    /// <summary>The session's views of the variables it reads in place (<see cref="ShareVariables"/>), freed after it.</summary>
+    private List<IDisposable> _sessionShares = [];
     private volatile bool _stale = true;
     private bool _disposed;
 
@@ -47,17 +51,29 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         try
         {
             if (!_stale || _disposed) return;
-            var options = new SessionOptions
+            using var options = new SessionOptions
             {
                 IntraOpNumThreads = _threads,
                 InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            var fresh = new InferenceSession(OnnxExport.ToBytes(_model), options);
+            var (proto, graph) = OnnxExport.Build(_model);
+            var shares = ShareVariables(graph, options);
+            InferenceSession fresh;
+            try
+            {
+                fresh = new InferenceSession(proto.ToByteArray(), options);
+            }
+            catch
+            {
+                foreach (var share in shares) share.Dispose();
+                throw;
+            }
             foreach (var binding in _bindings) binding.Unbind();
             _session?.Dispose();
-            _session = fresh;
+            foreach (var share in _sessionShares) share.Dispose();
+            (_session, _sessionShares) = (fresh, shares);
             _stale = false;
         }
         finally
@@ -85,7 +101,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
             if (_session is not { } session) return null;   // disposed: the model switched engines while this call began
             for (int i = 0; i < inputs.Count; i++)
             {
-                var input = HostContiguous(inputs[i]);
+                var input = Ops.HostContiguous(inputs[i]);   // a copy, if one is made, is freed by the caller's scope
                 inputValues[i] = Bind(input, i == 0 ? first : input.Native.shape);
             }
             if (_outputDims.Any(dims => dims is null)) return RunAllocating(session, inputValues);
@@ -108,6 +124,29 @@ internal sealed class OnnxRuntimeEngine : IDisposable
             _lock.ExitReadLock();
             foreach (var value in inputValues.Concat(outputValues)) value?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Hands ONNX Runtime the variables' own memory for the initializers that are variables as kept (float32, Keras
+    /// layout, contiguous in host memory), so that the session holds no second copy of them where its kernels read
+    /// weights as given (an Embedding's table; kernels ONNX Runtime prepacks get their packed copy either way). Each view
+    /// holds the variable's storage alive until the session is gone; the variables change only in place, and a change
+    /// marks the export stale.
+    /// </summary>
+    private static List<IDisposable> ShareVariables(OnnxGraph graph, SessionOptions options)
+    {
+        var shares = new List<IDisposable>();
+        foreach (var (name, variable) in graph.VariableInitializers)
+        {
+            var value = variable.Value;
+            if (value.Native.device_type != DeviceType.CPU || !value.Native.is_contiguous()) continue;
+            var view = new Tensor(value.Native.detach());
+            var ortValue = Bind(view, view.Native.shape);
+            shares.Add(view);
+            shares.Add(ortValue);
+            options.AddInitializer(name, ortValue);
+        }
+        return shares;
     }
 
     /// <summary>
@@ -167,10 +206,6 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         }
     }
 
-    /// <summary>The tensor itself when its values are contiguous in host memory, else such a copy (freed by the caller's scope).</summary>
-    private static Tensor HostContiguous(Tensor tensor) =>
-        tensor.Native.device_type == DeviceType.CPU && tensor.Native.is_contiguous() ? tensor : new Tensor(tensor.Native.cpu().contiguous());
-
     /// <summary>An ONNX Runtime view of a contiguous CPU tensor's memory.</summary>
     private static OrtValue Bind(Tensor tensor, long[] dims)
     {
@@ -216,6 +251,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
             foreach (var binding in _bindings) binding.Unbind();
             _session?.Dispose();
             _session = null;
+            foreach (var share in _sessionShares) share.Dispose();
             _runOptions.Dispose();
         }
         finally
