@@ -59,15 +59,11 @@ internal static class LoadPeak
         var tiny = Keras.Input(shape: [2]);
         using (var warm = new Model(tiny, new Dense(1).Call(tiny))) warm.Predict(new float[,] { { 1, 2 } }).Dispose();
         GC.Collect();
-        File.WriteAllText("/proc/self/clear_refs", "5");
-        long before = Status("VmRSS");
+        ProcessStatus.ResetPeak();
+        double before = ProcessStatus.Mb("VmRSS");
         var clock = Stopwatch.StartNew();
         using var model = Keras.LoadModel(path);
         clock.Stop();
-        Console.WriteLine($"result {clock.Elapsed.TotalMilliseconds:F0} {(Status("VmHWM") - before) / 1024.0:F1}");
+        Console.WriteLine($"result {clock.Elapsed.TotalMilliseconds:F0} {ProcessStatus.Mb("VmHWM") - before:F1}");
     }
-
-    /// <summary>A /proc/self/status entry in KiB.</summary>
-    private static long Status(string key) =>
-        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 }

@@ -5,10 +5,10 @@ using TfFunctional.Benchmarks;
 using TfFunctional.Layers;
 using TorchSharp;
 
-// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [trainthreads] [loadpeak] [--quick]
+// Usage: dotnet run --project tools/Benchmarks -c Release -- [predict] [memory] [lstm] [conv] [twitter] [vqa] [load] [loadscaling] [embedding] [trainmemory] [onnx] [onnxmemory] [trainthreads] [loadpeak] [--quick]
 // Prints medians of our Predict against the same network written by hand in TorchSharp, timed interleaved in one run.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string[] knownWorkloads = ["predict", "memory", "lstm", "conv", "twitter", "vqa", "load", "loadscaling", "embedding", "trainmemory", "onnx", "trainthreads", "loadpeak"];
+string[] knownWorkloads = ["predict", "memory", "lstm", "conv", "twitter", "vqa", "load", "loadscaling", "embedding", "trainmemory", "onnx", "onnxmemory", "trainthreads", "loadpeak"];
 string usage = $"usage: dotnet run --project tools/Benchmarks -c Release -- [workload ...] [--quick]\n  workloads: {string.Join(", ", knownWorkloads)} (default: predict, memory, lstm, conv, twitter, load)";
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -47,9 +47,10 @@ foreach (string workload in workloads)
         case "embedding": Workloads.EmbeddingCheck(quick); break;
         case "trainmemory": Workloads.TrainingMemory(quick); break;
         case "onnx": OnnxWorkloads.Run(quick); break;
+        case "onnxmemory": OnnxMemory.Run(quick, child: args.Contains("--child")); break;
         case "trainthreads": TrainingThreads.Run(quick, child: args.Contains("--child")); break;
         case "loadpeak": LoadPeak.Run(quick, child: args.Contains("--child")); break;
-        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx, trainthreads, loadpeak)"); return 2;
+        default: Console.Error.WriteLine($"unknown workload '{workload}' (predict, memory, lstm, conv, twitter, vqa, load, loadscaling, embedding, trainmemory, onnx, onnxmemory, trainthreads, loadpeak)"); return 2;
     }
 }
 return 0;
