@@ -10,8 +10,11 @@ public static partial class Ops
     public static Tensor Zeros(IReadOnlyList<int> shape, DType dtype = DType.Float32) =>
         Wrap(torch.zeros(Dims(shape), ToScalarType(dtype), _device));
 
-    /// <summary>A tensor of zeros in host memory, whatever the default device (for buffers other engines read and write).</summary>
-    internal static Tensor HostZeros(IReadOnlyList<int> shape, DType dtype) => Wrap(torch.zeros(Dims(shape), ToScalarType(dtype), torch.CPU));
+    /// <summary>
+    /// A tensor of zeros in host memory, whatever the default device, outside every memory scope (a buffer other engines
+    /// read and write for as long as its owner lives); the caller disposes it.
+    /// </summary>
+    internal static Tensor HostZeros(IReadOnlyList<int> shape, DType dtype) => Unscoped(torch.zeros(Dims(shape), ToScalarType(dtype), torch.CPU));
 
     /// <summary>A tensor of ones.</summary>
     public static Tensor Ones(IReadOnlyList<int> shape, DType dtype = DType.Float32) =>

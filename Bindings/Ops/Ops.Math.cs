@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using TorchTensor = TorchSharp.torch.Tensor;
 using static TfFunctional.NativeScalars;
 
 namespace TfFunctional;
@@ -111,8 +112,8 @@ public static partial class Ops
     internal static Tensor HostContiguous(Tensor x) =>
         x.Native.device_type == DeviceType.CPU && x.Native.is_contiguous() ? x : Wrap(x.Native.cpu().contiguous());
 
-    /// <summary>A contiguous copy in host memory.</summary>
-    internal static Tensor HostCopy(Tensor x) => Wrap(x.Native.to(torch.CPU, copy: true).contiguous());
+    /// <summary>A contiguous copy in host memory, outside every memory scope (a buffer, as <see cref="HostZeros"/>); the caller disposes it.</summary>
+    internal static Tensor HostCopy(Tensor x) => Unscoped(x.Native.to(torch.CPU, copy: true).contiguous());
 
     /// <summary>Writes <paramref name="source"/>'s values into <paramref name="destination"/> (same shape, any device).</summary>
     internal static void CopyInto(Tensor destination, Tensor source) => destination.Native.copy_(source.Native);
@@ -125,9 +126,11 @@ public static partial class Ops
     /// <paramref name="x"/> without gradient history, outside every memory scope (state kept across calls, such as a
     /// stateful RNN's); the caller disposes it.
     /// </summary>
-    public static Tensor Detached(Tensor x)
+    public static Tensor Detached(Tensor x) => Unscoped(x.Native.detach());
+
+    /// <summary>Takes <paramref name="native"/> out of the memory scope it was made in: the caller disposes it.</summary>
+    private static Tensor Unscoped(TorchTensor native)
     {
-        var native = x.Native.detach();
         native.DetachFromDisposeScope();
         return Wrap(native);
     }

@@ -83,6 +83,25 @@ public class BoundPredictorTests
         OnnxExportTests.AssertClose(predictor.Output<float>(0).ToArray(), Expected(), "on a new ONNX Runtime engine");
     }
 
+    /// <summary>A predictor made inside a memory scope keeps its buffers after the scope closes (they belong to the predictor).</summary>
+    [TestCaseSource(nameof(Engines))]
+    public void OutlivesTheMemoryScopeItWasMadeIn(InferenceEngine engine)
+    {
+        Keras.ClearSession();
+        var input = Keras.Input(shape: [3]);
+        using var model = new Model(input, new Dense(2).Call(input));
+        model.SetWeights([new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } }, new[] { 0.5f, -1f }]);
+        Use(model, engine);
+        BoundPredictor predictor;
+        using (Ops.NewScope()) predictor = model.CreateBoundPredictor();
+        using (predictor)
+        {
+            predictor.SetInput(0, new[] { 1f, 0, -1 });
+            predictor.Run();
+            Assert.That(predictor.Output<float>(0).ToArray(), Is.EqualTo(new[] { -3.5f, -5f }).Within(1e-6));
+        }
+    }
+
     private static Model TwoInputsTwoOutputs()
     {
         Keras.ClearSession();

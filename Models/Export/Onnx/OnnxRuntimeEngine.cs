@@ -140,7 +140,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         {
             var value = variable.Value;
             if (value.Native.device_type != DeviceType.CPU || !value.Native.is_contiguous()) continue;
-            var view = new Tensor(value.Native.detach());
+            var view = Ops.Detached(value);   // outside the memory scope of the Predict that may be exporting
             var ortValue = Bind(view, view.Native.shape);
             shares.Add(view);
             shares.Add(ortValue);
