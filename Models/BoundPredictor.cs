@@ -93,7 +93,7 @@ public sealed class BoundPredictor : IDisposable
             {
                 // The model switched engines (or exported afresh through UseOnnxRuntime): bind to the new one.
                 _binding?.Dispose();
-                _binding = engine.Bind(_inputs.Tensors, _outputs.Tensors);
+                _binding = engine.CreateBinding(_inputs.Tensors, _outputs.Tensors);
                 _boundEngine = engine;
             }
             if (_binding!.TryRun()) return;

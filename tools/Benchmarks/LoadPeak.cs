@@ -37,13 +37,8 @@ internal static class LoadPeak
             {
                 string path = Path.Combine(folder, name);
                 model.Save(path);
-                var start = Tools.SelfProcess.StartInfo(typeof(LoadPeak).Assembly, ["loadpeak", "--child"]);
-                start.Environment[FileVariable] = path;
-                using var process = Process.Start(start)!;
-                string result = process.StandardOutput.ReadToEnd().Split('\n').Last(l => l.StartsWith("result ", StringComparison.Ordinal));
-                process.WaitForExit();
-                var parts = result.Split(' ');
-                double milliseconds = double.Parse(parts[1]), gainMb = double.Parse(parts[2]);
+                var figures = ChildMeasurement.Run("loadpeak", FileVariable, path, quick: false);
+                double milliseconds = figures[0], gainMb = figures[1];
                 Console.WriteLine($"| {name} | {milliseconds:F0} | {gainMb:F0} | {gainMb / weightsMb:F2} |");
             }
         }
@@ -64,6 +59,6 @@ internal static class LoadPeak
         var clock = Stopwatch.StartNew();
         using var model = Keras.LoadModel(path);
         clock.Stop();
-        Console.WriteLine($"result {clock.Elapsed.TotalMilliseconds:F0} {ProcessStatus.Mb("VmHWM") - before:F1}");
+        ChildMeasurement.Report(clock.Elapsed.TotalMilliseconds, ProcessStatus.Mb("VmHWM") - before);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TfFunctional.Layers;
 
 namespace TfFunctional.Benchmarks;
@@ -27,13 +26,8 @@ internal static class OnnxMemory
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (string name in new[] { "Embedding", "Dense" })
         {
-            var start = Tools.SelfProcess.StartInfo(typeof(OnnxMemory).Assembly, ["onnxmemory", "--child", .. quick ? new[] { "--quick" } : []]);
-            start.Environment[CaseVariable] = name;
-            using var process = Process.Start(start)!;
-            string result = process.StandardOutput.ReadToEnd().Split('\n').Last(l => l.StartsWith("result ", StringComparison.Ordinal));
-            process.WaitForExit();
-            var parts = result.Split(' ');
-            double peak = double.Parse(parts[1]), stays = double.Parse(parts[2]);
+            var figures = ChildMeasurement.Run("onnxmemory", CaseVariable, name, quick);
+            double peak = figures[0], stays = figures[1];
             Console.WriteLine($"| {name} | {peak:F0} | {peak / weightsMb:F2} | {stays:F0} | {stays / weightsMb:F2} |");
         }
     }
@@ -51,6 +45,6 @@ internal static class OnnxMemory
         double peak = ProcessStatus.Mb("VmHWM") - before;
         using (model.Predict(name == "Embedding" ? new int[1, 16] : new float[1, 16])) { }
         ProcessStatus.Settle();
-        Console.WriteLine($"result {peak:F1} {ProcessStatus.Mb("VmRSS") - before:F1}");
+        ChildMeasurement.Report(peak, ProcessStatus.Mb("VmRSS") - before);
     }
 }

@@ -153,7 +153,7 @@ internal sealed class OnnxRuntimeEngine : IDisposable
     /// Binds fixed input and output tensors (contiguous, in host memory, in the model's dtypes and these shapes) for
     /// runs that pass nothing per call; the caller keeps the tensors alive until it disposes the binding.
     /// </summary>
-    public OnnxRuntimeBinding Bind(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs)
+    public OnnxRuntimeBinding CreateBinding(IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor> outputs)
     {
         var binding = new OnnxRuntimeBinding(this,
             inputs.Select(t => Bind(t, t.Native.shape)).ToArray(), outputs.Select(t => Bind(t, t.Native.shape)).ToArray());
