@@ -58,7 +58,7 @@ internal static class OnnxGraphWriter
     /// for a class with its own rule and no ONNX one, a mask that may leave (an over-estimate: it can only refuse a model,
     /// never export one wrong) whose value is unknown.
     /// </summary>
-    private static IReadOnlyList<OnnxMask?> OutputMasks(Layer layer, OnnxGraph graph, OnnxCall call, int outputCount)
+    internal static IReadOnlyList<OnnxMask?> OutputMasks(Layer layer, OnnxGraph graph, OnnxCall call, int outputCount)
     {
         if (OnnxExport.FindMask(layer) is { } rule) return rule(layer, graph, call);
         if (KeepsBaseMaskRule(layer))
