@@ -8,7 +8,7 @@ using TorchSharp;
 namespace TfFunctional.Benchmarks;
 
 /// <summary>
-/// Three engines on the same model, timed interleaved in one run: our Predict on libtorch, our Predict on ONNX Runtime
+/// Four ways to run the same model, timed interleaved in one run: our Predict on libtorch, our Predict on ONNX Runtime
 /// (UseOnnxRuntime), the same engine through a bound predictor (CreateBoundPredictor: buffers bound once), and ONNX
 /// Runtime called directly on the same export with its buffers bound once. Models: the guide
 /// MLP (784-64-64-10), the guide's Twitter model and a small CNN; at 1 and 2 threads; idle, and with a second process
