@@ -134,8 +134,11 @@ public partial class Model : Layer
     /// <inheritdoc />
     protected override IReadOnlyList<Tensor> CallCore(IReadOnlyList<Tensor> inputs, CallContext context) => Run(inputs, context);
 
-    /// <summary>Runs every node once, in order, on real tensors. Uses only locals: safe from many threads at once.</summary>
-    internal IReadOnlyList<Tensor> Run(IReadOnlyList<Tensor> inputs, CallContext context)
+    /// <summary>
+    /// Runs every node once, in order, on real tensors. Uses only locals: safe from many threads at once. When
+    /// <paramref name="outputMasks"/> is given, it receives the Keras mask each output carries (null where none).
+    /// </summary>
+    internal IReadOnlyList<Tensor> Run(IReadOnlyList<Tensor> inputs, CallContext context, Tensor?[]? outputMasks = null)
     {
         var graph = Graph;
         if (inputs.Count != graph.InputSlots.Length)
@@ -175,14 +178,18 @@ public partial class Model : Layer
             for (int j = 0; j < outputs.Count; j++) values[step.OutputSlots[j]] = outputs[j];
             if (stepMasks is not null || step.Layer.CreatesMasks)
             {
-                var outputMasks = step.Layer.ComputeMasks(stepInputs, stepMasks ?? new Tensor?[stepInputs.Length], outputs.Count);
-                for (int j = 0; j < outputMasks.Count; j++)
-                    if (outputMasks[j] is { } produced)
+                var stepOutputMasks = step.Layer.ComputeMasks(stepInputs, stepMasks ?? new Tensor?[stepInputs.Length], outputs.Count);
+                for (int j = 0; j < stepOutputMasks.Count; j++)
+                    if (stepOutputMasks[j] is { } produced)
                         (masks ??= new Tensor?[graph.SlotCount])[step.OutputSlots[j]] = produced;
             }
         }
         var results = new Tensor[graph.OutputSlots.Length];
-        for (int i = 0; i < results.Length; i++) results[i] = values[graph.OutputSlots[i]]!;
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = values[graph.OutputSlots[i]]!;
+            if (outputMasks is not null) outputMasks[i] = masks?[graph.OutputSlots[i]];
+        }
         return results;
     }
 

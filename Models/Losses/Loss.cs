@@ -22,16 +22,36 @@ public abstract class Loss : IKerasSerializable
     public abstract Tensor Call(Tensor yTrue, Tensor yPred);
 
     /// <summary>The reduced loss: <c>sum(values · sampleWeight) / count(values)</c>.</summary>
-    public Tensor Compute(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
+    public Tensor Compute(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null) => Compute(yTrue, yPred, sampleWeight, mask: null);
+
+    /// <summary>
+    /// The reduced loss of an output that carries a Keras mask: masked entries weigh 0 and kept ones
+    /// <c>count(mask) / kept</c>, so that the mean over every entry is the mean over the kept ones (Keras's
+    /// <c>apply_mask</c>; nothing kept gives 0).
+    /// </summary>
+    internal Tensor Compute(Tensor yTrue, Tensor yPred, Tensor? sampleWeight, Tensor? mask)
     {
         var values = Call(yTrue, yPred);
-        if (sampleWeight is not null)
+        if (mask is not null)
         {
-            var weight = sampleWeight;
-            while (weight.Rank < values.Rank) weight = Ops.ExpandDims(weight, -1);
-            values = Ops.Multiply(values, Ops.Cast(weight, values.DType));
+            var keep = Ops.Cast(mask, values.DType);
+            if (keep.Rank > values.Rank)
+                throw new ArgumentException(
+                    $"Loss '{Name}': the output's mask has shape {mask.Shape}, more axes than its loss values of shape {values.Shape}.");
+            var kept = Ops.Sum(keep);
+            keep = Ops.Divide(Ops.Multiply(keep, keep.Shape.Size!.Value), Ops.ClipMin(kept, 1));
+            values = Ops.Multiply(values, Expanded(keep, values.Rank));
         }
+        if (sampleWeight is not null)
+            values = Ops.Multiply(values, Ops.Cast(Expanded(sampleWeight, values.Rank), values.DType));
         return Ops.Mean(values);
+    }
+
+    /// <summary><paramref name="weight"/> with trailing axes of size 1 up to <paramref name="rank"/>, to broadcast over loss values.</summary>
+    internal static Tensor Expanded(Tensor weight, int rank)
+    {
+        while (weight.Rank < rank) weight = Ops.ExpandDims(weight, -1);
+        return weight;
     }
 
     /// <summary>Brings <paramref name="yTrue"/> to <paramref name="yPred"/>'s rank and float dtype, as Keras's squeeze_or_expand_to_same_rank.</summary>

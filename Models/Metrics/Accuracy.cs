@@ -20,6 +20,9 @@ public sealed class Accuracy(string name = "accuracy") : Metric(name)
     }
 
     /// <inheritdoc />
+    internal override bool FollowsMask => true;   // every accuracy it resolves to is a mean metric
+
+    /// <inheritdoc />
     public override double Result() => _resolved?.Result() ?? 0;
 
     /// <inheritdoc />

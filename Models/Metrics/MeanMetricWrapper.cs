@@ -11,6 +11,9 @@ public class MeanMetricWrapper : Metric
     public MeanMetricWrapper(string name, Func<Tensor, Tensor, Tensor> function) : base(name) => _function = function;
 
     /// <inheritdoc />
+    internal override bool FollowsMask => true;
+
+    /// <inheritdoc />
     public override void UpdateState(Tensor yTrue, Tensor yPred, Tensor? sampleWeight = null)
     {
         using var scope = Ops.NewScope();

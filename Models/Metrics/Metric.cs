@@ -21,6 +21,12 @@ public abstract class Metric
     /// <summary>Clears the accumulated state.</summary>
     public abstract void ResetState();
 
+    /// <summary>
+    /// Whether the values are weighed by the Keras mask of the output they read, as Keras's mean metrics (accuracies,
+    /// errors) are; the confusion-matrix metrics (precision, recall, AUC) count every entry, as Keras's do.
+    /// </summary>
+    internal virtual bool FollowsMask => false;
+
     /// <summary>Every name Keras accepts for a metric here.</summary>
     public static IReadOnlyList<string> KnownNames { get; } =
     [
