@@ -10,4 +10,5 @@ if ! command -v dot >/dev/null 2>&1; then
   "${apt_get[@]}" update -qq
   DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq graphviz >/dev/null
 fi
-exec dotnet test TfFunctional.sln -c Release --nologo "$@"
+# A test that hangs is stopped after 10 minutes and named (no dump), so a run fails instead of waiting forever.
+exec dotnet test TfFunctional.sln -c Release --nologo --blame-hang-timeout 10m --blame-hang-dump-type none "$@"

@@ -369,8 +369,11 @@ public class ServerTests
         string server = typeof(TfFunctional.Server.ServerAssembly).Assembly.Location;
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [server, .. arguments.Split(' ')]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        // Read both streams while waiting, with a bound: a server that never exits fails the test instead of hanging it.
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
         Assert.That(process.WaitForExit(60_000), Is.True, "the server exits");
+        string output = standardOutput.Result + standardError.Result;
         Assert.That(process.ExitCode, Is.EqualTo(code), output);
         Assert.That(output, Does.Contain(words));
         Assert.That(output, Does.Not.Contain("   at "), "one line and the usage, never a stack trace");
@@ -413,7 +416,7 @@ public class ServerTests
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
                 if (closeEarly) socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
                 using var reader = new StreamReader(stream, Encoding.ASCII);
-                return await reader.ReadLineAsync() ?? "";
+                return await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? "";   // no answer fails, never hangs
             }
             string head = "POST /v1/models/twitter:predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
             string badChunks = await Raw(head + "Transfer-Encoding: chunked\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n", closeEarly: false);
