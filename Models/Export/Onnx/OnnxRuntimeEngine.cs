@@ -51,6 +51,8 @@ internal sealed class OnnxRuntimeEngine : IDisposable
         try
         {
             if (!_stale || _disposed) return;
+            // Cleared before exporting, so that weights changed while the export runs mark it stale again.
+            _stale = false;
             using var options = new SessionOptions
             {
                 IntraOpNumThreads = _threads,
@@ -58,23 +60,24 @@ internal sealed class OnnxRuntimeEngine : IDisposable
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            var (proto, graph) = OnnxExport.Build(_model);
-            var shares = ShareVariables(graph, options);
+            List<IDisposable> shares = [];
             InferenceSession fresh;
             try
             {
+                var (proto, graph) = OnnxExport.Build(_model);
+                shares = ShareVariables(graph, options);
                 fresh = new InferenceSession(proto.ToByteArray(), options);
             }
             catch
             {
                 foreach (var share in shares) share.Dispose();
+                _stale = true;
                 throw;
             }
             foreach (var binding in _bindings) binding.Unbind();
             _session?.Dispose();
             foreach (var share in _sessionShares) share.Dispose();
             (_session, _sessionShares) = (fresh, shares);
-            _stale = false;
         }
         finally
         {
