@@ -11,15 +11,21 @@ public class BoundPredictorTests
         else model.UseLibTorch();
     }
 
-    /// <summary>Dense(2) with W = [[1, 2], [3, 4], [5, 6]] and b = [0.5, −1]: by hand, x·W + b.</summary>
-    [TestCaseSource(nameof(Engines))]
-    public void GivesHandComputedValues(InferenceEngine engine)
+    /// <summary>Dense(2) with W = [[1, 2], [3, 4], [5, 6]] and b = [0.5, −1] (by hand, x·W + b), on <paramref name="engine"/>.</summary>
+    private static Model HandSetDense(InferenceEngine engine)
     {
         Keras.ClearSession();
         var input = Keras.Input(shape: [3]);
-        using var model = new Model(input, new Dense(2).Call(input));
+        var model = new Model(input, new Dense(2).Call(input));
         model.SetWeights([new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } }, new[] { 0.5f, -1f }]);
         Use(model, engine);
+        return model;
+    }
+
+    [TestCaseSource(nameof(Engines))]
+    public void GivesHandComputedValues(InferenceEngine engine)
+    {
+        using var model = HandSetDense(engine);
         using var predictor = model.CreateBoundPredictor(batchSize: 2);
         Assert.That(predictor.BatchSize, Is.EqualTo(2));
         Assert.That(predictor.Inputs[0].Shape, Is.EqualTo(new Shape(2, 3)));
@@ -87,11 +93,7 @@ public class BoundPredictorTests
     [TestCaseSource(nameof(Engines))]
     public void OutlivesTheMemoryScopeItWasMadeIn(InferenceEngine engine)
     {
-        Keras.ClearSession();
-        var input = Keras.Input(shape: [3]);
-        using var model = new Model(input, new Dense(2).Call(input));
-        model.SetWeights([new float[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } }, new[] { 0.5f, -1f }]);
-        Use(model, engine);
+        using var model = HandSetDense(engine);
         BoundPredictor predictor;
         using (Ops.NewScope()) predictor = model.CreateBoundPredictor();
         using (predictor)
